@@ -1,0 +1,25 @@
+namespace Realtime.Core.Bus;
+
+/// <summary>The single-process bus (ENABLE_WEBSOCKET_CLUSTERING=false): no Redis, same semantics.</summary>
+public sealed class InMemoryMessageBus(InMemoryChannelLog log) : IMessageBus
+{
+    public bool IsConnected => true;
+
+    public Task<PublishResult> PublishAsync(OutgoingMessage message, CancellationToken cancellationToken = default) =>
+        Task.FromResult(log.Publish(message));
+
+    public Task<IAsyncDisposable> SubscribeAsync(string channel, Action<ReadOnlyMemory<byte>> handler, CancellationToken cancellationToken = default)
+    {
+        var subscription = log.Subscribe(channel, handler);
+        return Task.FromResult<IAsyncDisposable>(new Subscription(subscription));
+    }
+
+    private sealed class Subscription(IDisposable inner) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            inner.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Realtime.Core.Options;
+
+/// <summary>
+/// Process-wide settings (section <c>Realtime</c>). <c>SERVER_ID</c> and
+/// <c>ENABLE_WEBSOCKET_CLUSTERING</c> are accepted as aliases.
+/// </summary>
+public sealed class RealtimeOptions
+{
+    public const string Section = "Realtime";
+
+    /// <summary>This instance's id; in Kubernetes the pod name. Defaults to the host name.</summary>
+    [Required]
+    [RegularExpression("^[A-Za-z0-9_.:@=-]{1,100}$", ErrorMessage = "Realtime:ServerId (SERVER_ID) may contain only letters, digits and _ . : @ = - (1..100 chars).")]
+    public string ServerId { get; set; } = Environment.MachineName;
+
+    /// <summary>false = one instance with the in-process broker and no Redis.</summary>
+    public bool EnableClustering { get; set; } = true;
+}

@@ -1,0 +1,120 @@
+using System.Text;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using Realtime.Core.Bus;
+using Realtime.Core.Channels;
+using Realtime.Core.History;
+using Realtime.Core.Instances;
+using Realtime.Dispatcher.Hosting;
+using Realtime.Dispatcher.Publishing;
+using Realtime.V1;
+using CoreEnvelope = Realtime.Core.Envelope.Envelope;
+
+namespace Realtime.Dispatcher.Grpc;
+
+/// <summary>
+/// <c>realtime.v1.Dispatcher</c>. Errors map to status codes: INVALID_ARGUMENT for bad input,
+/// UNAVAILABLE when Redis is down, UNAUTHENTICATED (in <see cref="ApiKeyInterceptor"/>).
+/// </summary>
+public sealed partial class DispatcherService(
+    Publisher publisher,
+    IHistoryStore history,
+    IInstanceRegistry instances,
+    IOptions<DispatcherOptions> options,
+    DispatcherMetrics metrics,
+    ILogger<DispatcherService> logger) : Realtime.V1.Dispatcher.DispatcherBase
+{
+    public override Task<PublishResponse> Publish(PublishRequest request, ServerCallContext context) =>
+        Guard(() => publisher.PublishAsync(request, context.CancellationToken));
+
+    public override Task<PublishBatchResponse> PublishBatch(PublishBatchRequest request, ServerCallContext context) => Guard(async () =>
+    {
+        if (request.Messages.Count == 0 || request.Messages.Count > options.Value.MaxBatchSize)
+        {
+            throw new PublishValidationException($"a batch carries 1..{options.Value.MaxBatchSize} messages");
+        }
+
+        // Validate everything first so that a bad message rejects the batch before anything is sent.
+        for (var i = 0; i < request.Messages.Count; i++)
+        {
+            try
+            {
+                publisher.Validate(request.Messages[i]);
+            }
+            catch (PublishValidationException ex)
+            {
+                throw new PublishValidationException($"messages[{i}]: {ex.Message}", ex);
+            }
+        }
+
+        var response = new PublishBatchResponse();
+        foreach (var message in request.Messages)
+        {
+            response.Results.Add(await publisher.PublishAsync(message, context.CancellationToken));
+        }
+
+        return response;
+    });
+
+    public override Task<GetHistoryResponse> GetHistory(GetHistoryRequest request, ServerCallContext context) => Guard(async () =>
+    {
+        if (!ChannelName.TryParse(request.Channel, out var channel, out var error))
+        {
+            throw new PublishValidationException("channel: " + error);
+        }
+
+        var limit = request.Limit == 0 ? options.Value.MaxHistoryLimit : (int)Math.Min(request.Limit, (uint)options.Value.MaxHistoryLimit);
+        var page = await history.ReadAsync(channel.Value.Value, request.SinceOffset, limit, context.CancellationToken);
+        var epochChanged = !string.IsNullOrEmpty(request.SinceEpoch) && request.SinceEpoch != page.Epoch;
+        var response = new GetHistoryResponse { Epoch = page.Epoch, Offset = page.TopOffset, Complete = page.Complete && !epochChanged };
+        if (!epochChanged)
+        {
+            foreach (var entry in page.Entries)
+            {
+                var envelope = CoreEnvelope.Parser.ParseFrom(entry.Envelope.Span);
+                response.Messages.Add(new HistoryMessage
+                {
+                    Id = envelope.Id,
+                    Event = envelope.Event,
+                    Data = Encoding.UTF8.GetString(envelope.Data.Span),
+                    Offset = entry.Offset,
+                    PublishedAtMs = entry.PublishedAtMs,
+                });
+            }
+        }
+
+        metrics.HistoryReads.WithLabels("ok").Inc();
+        return response;
+    });
+
+    public override Task<ListEdgesResponse> ListEdges(ListEdgesRequest request, ServerCallContext context) => Guard(async () =>
+    {
+        var live = await instances.ListAsync(TimeSpan.FromSeconds(options.Value.EdgeTtlSeconds), context.CancellationToken);
+        var response = new ListEdgesResponse();
+        response.Edges.AddRange(live.Select(i => new EdgeInstance { ServerId = i.ServerId, Connections = (uint)Math.Max(0, i.Connections), LastSeenMs = i.LastSeenMs }));
+        return response;
+    });
+
+    private async Task<T> Guard<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (PublishValidationException ex)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, ex.Message));
+        }
+        catch (BusUnavailableException ex)
+        {
+            Log.BrokerUnavailable(logger, ex);
+            throw new RpcException(new Status(StatusCode.Unavailable, "the message broker (Redis) is unavailable; retry with backoff"));
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 600, Level = LogLevel.Warning, Message = "Broker unavailable")]
+        public static partial void BrokerUnavailable(ILogger logger, Exception exception);
+    }
+}

@@ -1,0 +1,75 @@
+using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Realtime.Dispatcher.Grpc;
+using Realtime.Dispatcher.Publishing;
+using Realtime.Hosting;
+
+namespace Realtime.Dispatcher.Hosting;
+
+/// <summary><c>builder.AddDispatcher(); app.MapDispatcher();</c></summary>
+public static class DispatcherHostingExtensions
+{
+    public static WebApplicationBuilder AddDispatcher(this WebApplicationBuilder builder)
+    {
+        builder.AddRealtimeDefaults();
+        builder.Services.AddOptions<DispatcherOptions>().BindConfiguration(DispatcherOptions.Section).ValidateDataAnnotations()
+            .Validate(o => IPAddress.TryParse(o.BindAddress, out _), "Realtime:Dispatcher:BindAddress must be an IP address.")
+            .ValidateOnStart();
+
+        var section = builder.Configuration.GetSection(DispatcherOptions.Section);
+        var bind = IPAddress.TryParse(section["BindAddress"] ?? "0.0.0.0", out var address) ? address : IPAddress.Any;
+        var httpPort = section.GetValue("HttpPort", 8080);
+        var grpcPort = section.GetValue("GrpcPort", 8081);
+        var endpoints = new DispatcherEndpoints();
+        builder.Services.AddSingleton(endpoints);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(bind, httpPort, l =>
+            {
+                l.Protocols = HttpProtocols.Http1;
+                endpoints.Http = l;
+            });
+            kestrel.Listen(bind, grpcPort, l =>
+            {
+                l.Protocols = HttpProtocols.Http2;
+                endpoints.Grpc = l;
+            });
+        });
+
+        builder.Services.AddSingleton<DispatcherMetrics>();
+        builder.Services.AddSingleton<Publisher>();
+        builder.Services.AddSingleton<ApiKeyInterceptor>();
+        builder.Services.AddGrpc(o =>
+        {
+            o.Interceptors.Add<ApiKeyInterceptor>();
+            o.MaxReceiveMessageSize = 8 * 1024 * 1024;
+        }).AddJsonTranscoding();
+        builder.Services.AddGrpcReflection();
+        var origins = (section["CorsOrigins"] ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        builder.Services.AddCors(o => o.AddDefaultPolicy(p =>
+        {
+            if (origins.Contains("*"))
+            {
+                p.AllowAnyOrigin();
+            }
+            else
+            {
+                p.WithOrigins(origins);
+            }
+
+            p.AllowAnyHeader().WithMethods("GET", "POST");
+        }));
+        builder.Services.AddGrpcHealthChecks(o => o.Services.Map(string.Empty, r => r.Tags.Contains(RealtimeHostingExtensions.ReadyTag)));
+        return builder;
+    }
+
+    public static WebApplication MapDispatcher(this WebApplication app)
+    {
+        app.UseCors();
+        app.MapRealtimeDefaults();
+        app.MapGrpcService<DispatcherService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        return app;
+    }
+}

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Google.Protobuf;
+using Microsoft.Extensions.Options;
+using Realtime.Core.Bus;
+using Realtime.Core.Channels;
+using Realtime.Dispatcher.Hosting;
+using Realtime.V1;
+using CoreEnvelope = Realtime.Core.Envelope.Envelope;
+
+namespace Realtime.Dispatcher.Publishing;
+
+/// <summary>Validates a publish request, builds its envelope once and publishes it through the bus.</summary>
+public sealed class Publisher(IMessageBus bus, IOptions<DispatcherOptions> options, DispatcherMetrics metrics, TimeProvider time)
+{
+    private const int MaxIdempotencyKeyLength = 128;
+
+    public async Task<PublishResponse> PublishAsync(PublishRequest request, CancellationToken cancellationToken)
+    {
+        var kind = request.Target?.KindCase switch
+        {
+            Target.KindOneofCase.User => "user",
+            Target.KindOneofCase.Room => "room",
+            Target.KindOneofCase.Broadcast => "broadcast",
+            _ => "none",
+        };
+        try
+        {
+            var message = Validate(request);
+            var started = Stopwatch.GetTimestamp();
+            var result = await bus.PublishAsync(message, cancellationToken);
+            metrics.PublishDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            metrics.Publishes.WithLabels(kind, result.Deduplicated ? "deduplicated" : "ok").Inc();
+            return new PublishResponse
+            {
+                MessageId = result.MessageId,
+                Channel = message.Channel.Value,
+                Offset = result.Offset,
+                Epoch = result.Epoch,
+                Deduplicated = result.Deduplicated,
+            };
+        }
+        catch (PublishValidationException)
+        {
+            metrics.Publishes.WithLabels(kind, "invalid").Inc();
+            throw;
+        }
+        catch (BusUnavailableException)
+        {
+            metrics.Publishes.WithLabels(kind, "unavailable").Inc();
+            throw;
+        }
+    }
+
+    public OutgoingMessage Validate(PublishRequest request)
+    {
+        var channel = TargetChannel(request.Target);
+        if (!EventName.IsValid(request.Event))
+        {
+            throw new PublishValidationException($"event must be 1..{EventName.MaxLength} characters of letters, digits and . _ : -");
+        }
+
+        var data = string.IsNullOrEmpty(request.Data) ? "null" : request.Data;
+        var bytes = Encoding.UTF8.GetBytes(data);
+        if (bytes.Length > options.Value.MaxDataBytes)
+        {
+            throw new PublishValidationException($"data is {bytes.Length} bytes; the limit is {options.Value.MaxDataBytes}");
+        }
+
+        if (!IsSingleJsonValue(bytes))
+        {
+            throw new PublishValidationException("data must be one valid JSON value");
+        }
+
+        var key = string.IsNullOrEmpty(request.IdempotencyKey) ? null : request.IdempotencyKey;
+        if (key is not null && (key.Length > MaxIdempotencyKeyLength || !ChannelName.IsValidId(key)))
+        {
+            throw new PublishValidationException($"idempotency_key must be 1..{MaxIdempotencyKeyLength} characters of letters, digits and _ - . : @ =");
+        }
+
+        var id = MessageIds.New(time);
+        var envelope = new CoreEnvelope
+        {
+            Id = id,
+            Channel = channel.Value,
+            Event = request.Event,
+            Data = ByteString.CopyFrom(bytes),
+            PublishedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
+        };
+        return new OutgoingMessage(channel, id, envelope.ToByteArray(), key);
+    }
+
+    private static ChannelName TargetChannel(Target? target)
+    {
+        try
+        {
+            return target?.KindCase switch
+            {
+                Target.KindOneofCase.User => ChannelName.User(target.User),
+                Target.KindOneofCase.Room => ChannelName.Room(target.Room),
+                Target.KindOneofCase.Broadcast when target.Broadcast => ChannelName.Broadcast,
+                _ => throw new PublishValidationException("target must be exactly one of user, room or broadcast=true"),
+            };
+        }
+        catch (ArgumentException ex)
+        {
+            throw new PublishValidationException("target: " + ex.Message.Split(" (Parameter", 2)[0], ex);
+        }
+    }
+
+    private static bool IsSingleJsonValue(byte[] bytes)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 64 });
+            if (!reader.Read())
+            {
+                return false;
+            }
+
+            reader.Skip();
+            return !reader.Read();
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}

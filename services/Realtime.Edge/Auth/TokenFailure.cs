@@ -1,0 +1,8 @@
+namespace Realtime.Edge.Auth;
+
+public enum TokenFailure
+{
+    Missing,
+    Invalid,
+    Expired,
+}

@@ -1,0 +1,9 @@
+namespace Realtime.Edge.Auth;
+
+/// <summary>Outcome of validating a connection token.</summary>
+public readonly record struct TokenResult(ClientIdentity? Identity, TokenFailure? Failure)
+{
+    public static TokenResult Ok(ClientIdentity identity) => new(identity, null);
+
+    public static TokenResult Fail(TokenFailure failure) => new(null, failure);
+}

@@ -1,0 +1,213 @@
+using Microsoft.Extensions.Options;
+using Realtime.Core.Bus;
+using Realtime.Core.Channels;
+using Realtime.Core.Envelope;
+using Realtime.Core.History;
+using Realtime.Core.Options;
+using Realtime.Edge.Auth;
+using Realtime.Edge.Hosting;
+using Realtime.Edge.Protocol;
+using Realtime.Edge.Subscriptions;
+
+namespace Realtime.Edge.Connections;
+
+/// <summary>Executes client commands (subscribe with recovery, unsubscribe, ping) for one connection at a time.</summary>
+public sealed partial class CommandProcessor(
+    SubscriptionTable table,
+    IHistoryStore history,
+    TokenValidator tokens,
+    IOptions<HistoryOptions> historyOptions,
+    IOptions<EdgeOptions> edgeOptions,
+    EdgeMetrics metrics,
+    ILogger<CommandProcessor> logger)
+{
+    /// <summary>Joins a channel the connection is in by right (its user channel, broadcast).</summary>
+    public async Task JoinAutomaticAsync(Connection connection, string channel, CancellationToken cancellationToken)
+    {
+        var member = await table.JoinAsync(connection, channel, buffer: false, cancellationToken);
+        connection.Memberships[channel] = member;
+    }
+
+    public async Task LeaveAllAsync(Connection connection)
+    {
+        foreach (var member in connection.Memberships.Values)
+        {
+            await table.LeaveAsync(member);
+        }
+
+        connection.Memberships.Clear();
+    }
+
+    public async Task ExecuteAsync(Connection connection, ClientCommand command, CancellationToken cancellationToken)
+    {
+        switch (command.Op)
+        {
+            case "ping":
+                connection.TryEnqueue(Frames.Ok(command.Id));
+                break;
+            case "subscribe":
+                await SubscribeAsync(connection, command, cancellationToken);
+                break;
+            case "unsubscribe":
+                await UnsubscribeAsync(connection, command);
+                break;
+            default:
+                Refuse(connection, command.Id, ErrorCodes.UnknownOp, "op must be subscribe, unsubscribe or ping");
+                break;
+        }
+    }
+
+    public void Refuse(Connection connection, long id, string code, string message)
+    {
+        metrics.CommandErrors.WithLabels(code).Inc();
+        connection.TryEnqueue(Frames.Error(id, code, message));
+    }
+
+    private async Task SubscribeAsync(Connection connection, ClientCommand command, CancellationToken cancellationToken)
+    {
+        if (!ChannelName.TryParse(command.Channel, out var parsed, out var error))
+        {
+            Refuse(connection, command.Id, ErrorCodes.InvalidChannel, error!);
+            return;
+        }
+
+        var channel = parsed.Value;
+        var own = channel.Kind == ChannelKind.Broadcast || (channel.Kind == ChannelKind.User && channel.Id == connection.Identity.UserId);
+        if (channel.Kind == ChannelKind.User && !own)
+        {
+            Refuse(connection, command.Id, ErrorCodes.Forbidden, "a connection may only be in its own user channel");
+            return;
+        }
+
+        if (channel.Kind == ChannelKind.Room && !connection.Identity.MayJoinRoom(channel.Id)
+            && !(command.Token is not null && await tokens.ValidateSubscribeTokenAsync(command.Token, connection.Identity.UserId, channel.Value)))
+        {
+            Refuse(connection, command.Id, ErrorCodes.Forbidden, $"the token does not allow {channel.Value}");
+            return;
+        }
+
+        var policy = historyOptions.Value.For(channel);
+        var existing = connection.Memberships.GetValueOrDefault(channel.Value);
+        if (existing is null && connection.Memberships.Count >= edgeOptions.Value.MaxSubscriptionsPerConnection)
+        {
+            Refuse(connection, command.Id, ErrorCodes.LimitExceeded, $"at most {edgeOptions.Value.MaxSubscriptionsPerConnection} channels per connection");
+            return;
+        }
+
+        if (!policy.Enabled)
+        {
+            if (existing is null)
+            {
+                if (!await TryJoinAsync(connection, command, channel.Value, buffer: false, cancellationToken))
+                {
+                    return;
+                }
+            }
+
+            connection.TryEnqueue(Frames.SubscribeOk(command.Id, channel.Value, string.Empty, 0, command.SinceOffset is null ? null : false));
+            return;
+        }
+
+        // History channel: buffer live messages while the position (and any missed messages) are read.
+        ChannelMember member;
+        if (existing is null)
+        {
+            if (!await TryJoinAsync(connection, command, channel.Value, buffer: true, cancellationToken))
+            {
+                return;
+            }
+
+            member = connection.Memberships[channel.Value];
+        }
+        else
+        {
+            member = existing;
+            member.BeginBuffering();
+        }
+
+        HistoryPage page;
+        try
+        {
+            page = await history.ReadAsync(channel.Value, command.SinceOffset ?? 0, command.SinceOffset is null ? 0 : policy.MaxMessages, cancellationToken);
+        }
+        catch (BusUnavailableException ex)
+        {
+            Log.HistoryUnavailable(logger, channel.Value, ex);
+            member.Complete(Frames.SubscribeOk(command.Id, channel.Value, string.Empty, 0, command.SinceOffset is null ? null : false), null, []);
+            return;
+        }
+
+        if (command.SinceOffset is not { } since)
+        {
+            member.Complete(Frames.SubscribeOk(command.Id, channel.Value, page.Epoch, member.Position(page.TopOffset), null), null, []);
+            return;
+        }
+
+        var recovered = page.Complete && (page.Epoch == command.SinceEpoch || (since == 0 && string.IsNullOrEmpty(command.SinceEpoch)));
+        metrics.Recoveries.WithLabels(recovered ? "recovered" : "gap").Inc();
+        if (!recovered)
+        {
+            member.Complete(Frames.SubscribeOk(command.Id, channel.Value, page.Epoch, member.Position(page.TopOffset), false), null, []);
+            return;
+        }
+
+        var missed = new List<(ulong, ReadOnlyMemory<byte>)>(page.Entries.Count);
+        foreach (var entry in page.Entries)
+        {
+            if (Envelope.Parser.ParseFrom(entry.Envelope.Span) is { } envelope)
+            {
+                missed.Add((entry.Offset, Frames.Message(envelope, entry.Offset)));
+            }
+        }
+
+        member.Complete(Frames.SubscribeOk(command.Id, channel.Value, page.Epoch, page.TopOffset, true), since, missed);
+    }
+
+    private async Task<bool> TryJoinAsync(Connection connection, ClientCommand command, string channel, bool buffer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            connection.Memberships[channel] = await table.JoinAsync(connection, channel, buffer, cancellationToken);
+            return true;
+        }
+        catch (BusUnavailableException ex)
+        {
+            Log.SubscribeUnavailable(logger, channel, ex);
+            Refuse(connection, command.Id, ErrorCodes.Unavailable, "the broker is not reachable; retry later");
+            return false;
+        }
+    }
+
+    private async Task UnsubscribeAsync(Connection connection, ClientCommand command)
+    {
+        if (!ChannelName.TryParse(command.Channel, out var channel, out var error))
+        {
+            Refuse(connection, command.Id, ErrorCodes.InvalidChannel, error!);
+            return;
+        }
+
+        if (channel.Value.Kind != ChannelKind.Room)
+        {
+            Refuse(connection, command.Id, ErrorCodes.BadRequest, "only room channels can be left; user and broadcast last for the connection");
+            return;
+        }
+
+        if (!connection.Memberships.Remove(channel.Value.Value, out var member))
+        {
+            Refuse(connection, command.Id, ErrorCodes.NotSubscribed, $"not subscribed to {channel.Value.Value}");
+            return;
+        }
+
+        await table.LeaveAsync(member);
+        connection.TryEnqueue(Frames.Ok(command.Id));
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 210, Level = LogLevel.Warning, Message = "History of {Channel} could not be read; subscribed without recovery")]
+        public static partial void HistoryUnavailable(ILogger logger, string channel, Exception exception);
+
+        [LoggerMessage(EventId = 211, Level = LogLevel.Warning, Message = "Subscribing {Channel} failed: broker unavailable")]
+        public static partial void SubscribeUnavailable(ILogger logger, string channel, Exception exception);
+    }
+}

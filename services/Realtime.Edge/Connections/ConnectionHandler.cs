@@ -1,0 +1,232 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Realtime.Core.Bus;
+using Realtime.Core.Channels;
+using Realtime.Core.Options;
+using Realtime.Edge.Auth;
+using Realtime.Edge.Hosting;
+using Realtime.Edge.Protocol;
+
+namespace Realtime.Edge.Connections;
+
+/// <summary>
+/// The <c>/ws</c> endpoint: authenticates, accepts the WebSocket (subprotocol
+/// <c>realtime.v1.json</c>), joins the user and broadcast channels, then runs the command
+/// loop until either side closes.
+/// </summary>
+public sealed partial class ConnectionHandler(
+    TokenValidator tokens,
+    ConnectionRegistry registry,
+    CommandProcessor commands,
+    DrainState drain,
+    IOptions<EdgeOptions> options,
+    IOptions<RealtimeOptions> realtime,
+    TimeProvider time,
+    EdgeMetrics metrics,
+    ILogger<ConnectionHandler> logger)
+{
+    public const string Subprotocol = "realtime.v1.json";
+    private const int MaxMalformedCommands = 10;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync("Expected a WebSocket upgrade (subprotocol realtime.v1.json).");
+            return;
+        }
+
+        var o = options.Value;
+        if (drain.IsDraining || registry.Count >= o.MaxConnections)
+        {
+            metrics.ConnectionsRejected.WithLabels(drain.IsDraining ? "draining" : "full").Inc();
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = "2";
+            return;
+        }
+
+        var auth = await tokens.ValidateConnectionTokenAsync(TokenSource.Find(context.Request));
+        var offered = TokenSource.SplitProtocols(context.Request.Headers.SecWebSocketProtocol).Contains(Subprotocol);
+        var accept = new WebSocketAcceptContext
+        {
+            SubProtocol = offered ? Subprotocol : null,
+            KeepAliveInterval = TimeSpan.FromSeconds(o.PingIntervalSeconds),
+            KeepAliveTimeout = TimeSpan.FromSeconds(o.PingIntervalSeconds * 2),
+            DangerousEnableCompression = false,
+        };
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(accept);
+
+        if (auth.Identity is not { } identity)
+        {
+            metrics.ConnectionsRejected.WithLabels("auth").Inc();
+            var (status, reason) = auth.Failure == TokenFailure.Expired
+                ? (CloseCodes.TokenExpired, "token expired")
+                : (CloseCodes.Unauthorized, auth.Failure == TokenFailure.Missing ? "token required" : "invalid token");
+            Log.Refused(logger, reason);
+            await CloseQuietlyAsync(socket, status, reason);
+            return;
+        }
+
+        var connection = new Connection(Guid.NewGuid().ToString("N"), identity, socket, o.SendQueueCapacity, o.MaxFrameBytes, metrics);
+        registry.Add(connection);
+        metrics.Connections.Inc();
+        metrics.ConnectionsAccepted.Inc();
+        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        var writer = connection.RunWriterAsync(lifetime.Token);
+        try
+        {
+            connection.TryEnqueue(Frames.Welcome(realtime.Value.ServerId, connection.Id, identity.UserId, o.PingIntervalSeconds * 1000));
+            await commands.JoinAutomaticAsync(connection, ChannelName.User(identity.UserId).Value, lifetime.Token);
+            await commands.JoinAutomaticAsync(connection, ChannelName.Broadcast.Value, lifetime.Token);
+            await ReceiveLoopAsync(socket, connection, lifetime.Token);
+        }
+        catch (BusUnavailableException ex)
+        {
+            Log.BrokerUnavailable(logger, ex);
+            connection.RequestClose(CloseCodes.ServiceRestart, "broker unavailable");
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or Microsoft.AspNetCore.Connections.ConnectionAbortedException)
+        {
+            // The client went away.
+        }
+        finally
+        {
+            await commands.LeaveAllAsync(connection);
+            registry.Remove(connection);
+            metrics.Connections.Dec();
+            connection.Complete();
+            await writer.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+            await lifetime.CancelAsync();
+        }
+    }
+
+    private async Task ReceiveLoopAsync(WebSocket socket, Connection connection, CancellationToken cancellationToken)
+    {
+        var max = options.Value.MaxIncomingMessageBytes;
+        var buffer = ArrayPool<byte>.Shared.Rent(max);
+        var malformed = 0;
+        try
+        {
+            while (true)
+            {
+                var length = 0;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    if (length >= max)
+                    {
+                        connection.RequestClose(CloseCodes.MessageTooBig, $"messages are limited to {max} bytes");
+                        await DrainUntilClosedAsync(socket, buffer, connection, cancellationToken);
+                        return;
+                    }
+
+                    result = await socket.ReceiveAsync(buffer.AsMemory(length, max - length), cancellationToken);
+                    length += result.Count;
+                }
+                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    connection.RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
+                    return;
+                }
+
+                if (connection.IsClosing)
+                {
+                    // A close was requested (slow consumer, drain, expiry); wait for the peer's close.
+                    continue;
+                }
+
+                if (result.MessageType == WebSocketMessageType.Binary)
+                {
+                    connection.RequestClose(CloseCodes.UnsupportedData, "the protocol is JSON text frames");
+                    continue;
+                }
+
+                // A text frame may carry several commands separated by '\n'.
+                var span = buffer.AsMemory(0, length);
+                while (!span.IsEmpty)
+                {
+                    var newline = span.Span.IndexOf((byte)'\n');
+                    var line = newline < 0 ? span : span[..newline];
+                    span = newline < 0 ? Memory<byte>.Empty : span[(newline + 1)..];
+                    if (line.Span.Trim(" \r\t"u8).IsEmpty)
+                    {
+                        continue;
+                    }
+
+                    var command = ClientCommand.TryParse(line.Span, out var error);
+                    if (command is null)
+                    {
+                        commands.Refuse(connection, 0, ErrorCodes.BadRequest, error!);
+                        if (++malformed >= MaxMalformedCommands)
+                        {
+                            connection.RequestClose(CloseCodes.PolicyViolation, "too many malformed commands");
+                            break;
+                        }
+
+                        continue;
+                    }
+
+                    if (connection.Identity.ExpiresAt <= time.GetUtcNow())
+                    {
+                        connection.RequestClose(CloseCodes.TokenExpired, "token expired");
+                        break;
+                    }
+
+                    await commands.ExecuteAsync(connection, command, cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async Task DrainUntilClosedAsync(WebSocket socket, byte[] buffer, Connection connection, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            while (socket.State == WebSocketState.Open || socket.State == WebSocketState.CloseSent)
+            {
+                var r = await socket.ReceiveAsync(buffer.AsMemory(), timeout.Token);
+                if (r.MessageType == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+            connection.Complete();
+        }
+    }
+
+    private static async Task CloseQuietlyAsync(WebSocket socket, WebSocketCloseStatus status, string reason)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await socket.CloseAsync(status, reason, timeout.Token);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+            // Best effort.
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Refused a connection: {Reason}")]
+        public static partial void Refused(ILogger logger, string reason);
+
+        [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "Closing a connection: broker unavailable")]
+        public static partial void BrokerUnavailable(ILogger logger, Exception exception);
+    }
+}

@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Options;
+using Realtime.Core.Instances;
+using Realtime.Core.Options;
+using Realtime.Edge.Connections;
+using Realtime.Edge.Protocol;
+
+namespace Realtime.Edge.Hosting;
+
+/// <summary>
+/// Periodic work: refreshes this edge in the instance registry, sends application pings to
+/// connections and closes connections whose token has expired (4002).
+/// </summary>
+public sealed partial class EdgeHeartbeatService(
+    ConnectionRegistry registry,
+    IInstanceRegistry instances,
+    DrainState drain,
+    IOptions<EdgeOptions> options,
+    IOptions<RealtimeOptions> realtime,
+    TimeProvider time,
+    ILogger<EdgeHeartbeatService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var heartbeat = TimeSpan.FromSeconds(options.Value.HeartbeatSeconds);
+        var ping = TimeSpan.FromSeconds(options.Value.PingIntervalSeconds);
+        var tick = heartbeat < ping ? heartbeat : ping;
+        var lastPing = time.GetUtcNow();
+        var lastHeartbeat = DateTimeOffset.MinValue;
+        var registryHealthy = true;
+        Log.Started(logger, realtime.Value.ServerId);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Min(1, tick.TotalSeconds)), time);
+        do
+        {
+            var now = time.GetUtcNow();
+            if (now - lastHeartbeat >= heartbeat && !drain.IsDraining)
+            {
+                lastHeartbeat = now;
+                try
+                {
+                    await instances.HeartbeatAsync(realtime.Value.ServerId, registry.Count, stoppingToken);
+                    if (!registryHealthy)
+                    {
+                        Log.HeartbeatRestored(logger);
+                    }
+
+                    registryHealthy = true;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    if (registryHealthy)
+                    {
+                        Log.HeartbeatFailed(logger, ex);
+                    }
+
+                    registryHealthy = false;
+                }
+            }
+
+            var sendPing = now - lastPing >= ping;
+            if (sendPing)
+            {
+                lastPing = now;
+            }
+
+            foreach (var connection in registry.Snapshot())
+            {
+                if (connection.Identity.ExpiresAt <= now)
+                {
+                    connection.RequestClose(CloseCodes.TokenExpired, "token expired");
+                }
+                else if (sendPing)
+                {
+                    connection.TryEnqueue(Frames.Ping);
+                }
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result, TaskScheduler.Default));
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Edge {ServerId} heartbeat started")]
+        public static partial void Started(ILogger logger, string serverId);
+
+        [LoggerMessage(EventId = 501, Level = LogLevel.Warning, Message = "Instance registry heartbeat failed")]
+        public static partial void HeartbeatFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(EventId = 502, Level = LogLevel.Information, Message = "Instance registry heartbeat restored")]
+        public static partial void HeartbeatRestored(ILogger logger);
+    }
+}

@@ -1,0 +1,92 @@
+using System.Buffers;
+using System.Text.Json;
+using Realtime.Core.Envelope;
+
+namespace Realtime.Edge.Protocol;
+
+/// <summary>Builds the JSON objects the edge sends. A message frame is built once per message per edge.</summary>
+public static class Frames
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
+
+    public static byte[] Ping { get; } = "{\"op\":\"ping\"}"u8.ToArray();
+
+    public static byte[] Message(Envelope envelope, ulong offset) => Build(w =>
+    {
+        w.WriteString("op"u8, "msg"u8);
+        w.WriteString("channel"u8, envelope.Channel);
+        w.WriteString("event"u8, envelope.Event);
+        w.WritePropertyName("data"u8);
+        w.WriteRawValue(envelope.Data.Span, skipInputValidation: true);
+        w.WriteString("id"u8, envelope.Id);
+        if (offset > 0)
+        {
+            w.WriteNumber("offset"u8, offset);
+        }
+    });
+
+    public static byte[] Welcome(string server, string connection, string user, int pingIntervalMs) => Build(w =>
+    {
+        w.WriteString("op"u8, "welcome"u8);
+        w.WriteString("server"u8, server);
+        w.WriteString("conn"u8, connection);
+        w.WriteString("user"u8, user);
+        w.WriteNumber("ping_interval_ms"u8, pingIntervalMs);
+    });
+
+    public static byte[] Ok(long id) => Build(w =>
+    {
+        w.WriteString("op"u8, "reply"u8);
+        w.WriteNumber("id"u8, id);
+        w.WriteBoolean("ok"u8, true);
+    });
+
+    public static byte[] SubscribeOk(long id, string channel, string epoch, ulong offset, bool? recovered) => Build(w =>
+    {
+        w.WriteString("op"u8, "reply"u8);
+        w.WriteNumber("id"u8, id);
+        w.WriteBoolean("ok"u8, true);
+        w.WriteString("channel"u8, channel);
+        if (!string.IsNullOrEmpty(epoch))
+        {
+            w.WriteString("epoch"u8, epoch);
+            w.WriteNumber("offset"u8, offset);
+        }
+
+        if (recovered is { } r)
+        {
+            w.WriteBoolean("recovered"u8, r);
+        }
+    });
+
+    public static byte[] Error(long id, string code, string message) => Build(w =>
+    {
+        w.WriteString("op"u8, "reply"u8);
+        w.WriteNumber("id"u8, id);
+        w.WriteBoolean("ok"u8, false);
+        w.WriteStartObject("error"u8);
+        w.WriteString("code"u8, code);
+        w.WriteString("message"u8, message);
+        w.WriteEndObject();
+    });
+
+    public static byte[] Reconnect(int afterMs, string reason) => Build(w =>
+    {
+        w.WriteString("op"u8, "reconnect"u8);
+        w.WriteNumber("after_ms"u8, afterMs);
+        w.WriteString("reason"u8, reason);
+    });
+
+    private static byte[] Build(Action<Utf8JsonWriter> body)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            body(writer);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}

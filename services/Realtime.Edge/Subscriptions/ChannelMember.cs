@@ -1,0 +1,113 @@
+using Realtime.Edge.Connections;
+
+namespace Realtime.Edge.Subscriptions;
+
+/// <summary>
+/// One connection's membership in one channel. While a subscribe is being answered (and
+/// history read), live messages for the member are buffered; <see cref="Complete"/> then
+/// sends the reply, the missed history and the buffered messages in offset order, dropping
+/// duplicates, and switches the member to live delivery, all under one lock so nothing
+/// slips between history and live.
+/// </summary>
+public sealed class ChannelMember(Connection connection, ChannelEntry entry)
+{
+    private readonly Lock _lock = new();
+    private List<(ulong Offset, ReadOnlyMemory<byte> Frame)>? _buffer;
+    private ulong _firstLive;
+    private ulong _lastLive;
+
+    public Connection Connection { get; } = connection;
+
+    public ChannelEntry Entry { get; } = entry;
+
+    public void BeginBuffering()
+    {
+        lock (_lock)
+        {
+            _buffer ??= [];
+        }
+    }
+
+    /// <summary>Called by the channel's delivery worker, in offset order.</summary>
+    public void Deliver(ulong offset, ReadOnlyMemory<byte> frame)
+    {
+        lock (_lock)
+        {
+            if (_buffer is not null)
+            {
+                _buffer.Add((offset, frame));
+                return;
+            }
+
+            TrackLive(offset);
+        }
+
+        Connection.TryEnqueue(frame);
+    }
+
+    /// <summary>
+    /// The first offset that the subscribe reply may promise: everything after it is or will be delivered.
+    /// With no buffered message that is <paramref name="top"/>; otherwise just before the first buffered one.
+    /// </summary>
+    public ulong Position(ulong top)
+    {
+        lock (_lock)
+        {
+            var first = _buffer is { Count: > 0 } b ? b.Find(x => x.Offset > 0).Offset : 0;
+            return first > 0 ? Math.Min(top, first - 1) : top;
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="reply"/>, then the history entries after <paramref name="since"/> that
+    /// were not delivered live already, then the buffered live messages not covered by them.
+    /// Without <paramref name="since"/> (a plain subscribe, or a recovery that failed) every
+    /// buffered message is sent.
+    /// </summary>
+    public void Complete(ReadOnlyMemory<byte> reply, ulong? since, IReadOnlyList<(ulong Offset, ReadOnlyMemory<byte> Frame)> history)
+    {
+        lock (_lock)
+        {
+            Connection.TryEnqueue(reply);
+            ulong lastSent = 0;
+            foreach (var (offset, frame) in history)
+            {
+                if (since is { } s && offset > s && (_firstLive == 0 || offset < _firstLive))
+                {
+                    Connection.TryEnqueue(frame);
+                    lastSent = offset;
+                }
+            }
+
+            var threshold = since is { } from ? Math.Max(from, Math.Max(_lastLive, lastSent)) : 0;
+            if (_buffer is not null)
+            {
+                foreach (var (offset, frame) in _buffer)
+                {
+                    if (offset == 0 || offset > threshold)
+                    {
+                        TrackLive(offset);
+                        Connection.TryEnqueue(frame);
+                    }
+                }
+            }
+
+            _buffer = null;
+        }
+    }
+
+    private void TrackLive(ulong offset)
+    {
+        if (offset == 0)
+        {
+            return;
+        }
+
+        if (_firstLive == 0)
+        {
+            _firstLive = offset;
+        }
+
+        _lastLive = offset;
+    }
+}

@@ -1,0 +1,111 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using Realtime.Core.Envelope;
+using Realtime.Edge.Hosting;
+using Realtime.Edge.Protocol;
+
+namespace Realtime.Edge.Subscriptions;
+
+/// <summary>
+/// Takes broker messages off the broker's thread. A channel always maps to the same worker, so
+/// per-channel order is kept; each worker decodes a message once, serializes its frame once and
+/// hands the same bytes to every local member. A full worker queue drops (and counts) the message.
+/// </summary>
+public sealed partial class DeliveryWorkers : IAsyncDisposable
+{
+    private readonly Channel<(ChannelEntry Entry, ReadOnlyMemory<byte> Payload)>[] _queues;
+    private readonly Task[] _loops;
+    private readonly EdgeMetrics _metrics;
+    private readonly ILogger<DeliveryWorkers> _logger;
+
+    public DeliveryWorkers(IOptions<EdgeOptions> options, EdgeMetrics metrics, ILogger<DeliveryWorkers> logger)
+    {
+        _metrics = metrics;
+        _logger = logger;
+        var count = options.Value.DeliveryWorkers;
+        _queues = new Channel<(ChannelEntry, ReadOnlyMemory<byte>)>[count];
+        _loops = new Task[count];
+        for (var i = 0; i < count; i++)
+        {
+            _queues[i] = Channel.CreateBounded<(ChannelEntry, ReadOnlyMemory<byte>)>(new BoundedChannelOptions(options.Value.DeliveryQueueCapacity)
+            {
+                SingleReader = true,
+                FullMode = BoundedChannelFullMode.Wait,
+            });
+            var reader = _queues[i].Reader;
+            _loops[i] = Task.Run(() => RunAsync(reader));
+        }
+    }
+
+    public int WorkerFor(string channel) => (int)((uint)StringComparer.Ordinal.GetHashCode(channel) % (uint)_queues.Length);
+
+    public void Post(ChannelEntry entry, ReadOnlyMemory<byte> payload)
+    {
+        _metrics.BrokerMessages.Inc();
+        if (!_queues[entry.Worker].Writer.TryWrite((entry, payload)))
+        {
+            _metrics.DeliveryDrops.Inc();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var queue in _queues)
+        {
+            queue.Writer.TryComplete();
+        }
+
+        await Task.WhenAll(_loops);
+    }
+
+    private async Task RunAsync(ChannelReader<(ChannelEntry Entry, ReadOnlyMemory<byte> Payload)> reader)
+    {
+        while (await reader.WaitToReadAsync())
+        {
+            while (reader.TryRead(out var item))
+            {
+                try
+                {
+                    Deliver(item.Entry, item.Payload);
+                }
+                catch (Exception ex)
+                {
+                    Log.DeliveryFailed(_logger, item.Entry.Channel, ex);
+                }
+            }
+        }
+    }
+
+    private void Deliver(ChannelEntry entry, ReadOnlyMemory<byte> payload)
+    {
+        if (!BusFrame.TryDecode(payload.Span, out var frame) || frame.Envelope.Channel != entry.Channel)
+        {
+            _metrics.MalformedBusMessages.Inc();
+            Log.MalformedMessage(_logger, entry.Channel);
+            return;
+        }
+
+        var members = entry.Members;
+        if (members.Length == 0)
+        {
+            return;
+        }
+
+        var bytes = Frames.Message(frame.Envelope, frame.Offset);
+        foreach (var member in members)
+        {
+            member.Deliver(frame.Offset, bytes);
+        }
+
+        _metrics.Deliveries.Inc(members.Length);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Dropped a malformed broker message on {Channel}")]
+        public static partial void MalformedMessage(ILogger logger, string channel);
+
+        [LoggerMessage(EventId = 301, Level = LogLevel.Error, Message = "Delivery on {Channel} failed")]
+        public static partial void DeliveryFailed(ILogger logger, string channel, Exception exception);
+    }
+}

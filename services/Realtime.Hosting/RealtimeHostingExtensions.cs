@@ -1,0 +1,102 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Prometheus;
+using Realtime.Core.Bus;
+using Realtime.Core.History;
+using Realtime.Core.Instances;
+using Realtime.Core.Options;
+using Realtime.Redis;
+
+namespace Realtime.Hosting;
+
+/// <summary>Registration shared by every Realtime service.</summary>
+public static class RealtimeHostingExtensions
+{
+    public const string LiveTag = "live";
+    public const string ReadyTag = "ready";
+
+    /// <summary>
+    /// Options (validated at start), the broker (Redis when clustering is on, else in-memory),
+    /// a per-host Prometheus registry and the broker health check. Idempotent, so the dev
+    /// host can compose the edge and the dispatcher in one process.
+    /// </summary>
+    public static IHostApplicationBuilder AddRealtimeDefaults(this IHostApplicationBuilder builder)
+    {
+        if (builder.Services.Any(d => d.ServiceType == typeof(RealtimeDefaultsMarker)))
+        {
+            return builder;
+        }
+
+        builder.Services.AddSingleton<RealtimeDefaultsMarker>();
+        ConfigurationAliases.Apply(builder.Configuration);
+
+        builder.Services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section).ValidateDataAnnotations()
+            .Validate(o => TryParseRedis(o.Url), "Realtime:Redis:Url (REDIS_URL) is not a valid redis:// URL or StackExchange.Redis configuration string.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<HistoryOptions>().BindConfiguration(HistoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+
+        var clustering = builder.Configuration.GetValue("Realtime:EnableClustering", true);
+        if (clustering)
+        {
+            builder.Services.AddSingleton<RedisConnection>();
+            builder.Services.AddSingleton<IMessageBus, RedisMessageBus>();
+            builder.Services.AddSingleton<IHistoryStore, RedisHistoryStore>();
+            builder.Services.AddSingleton<IInstanceRegistry, RedisInstanceRegistry>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<InMemoryChannelLog>();
+            builder.Services.AddSingleton<IMessageBus, InMemoryMessageBus>();
+            builder.Services.AddSingleton<IHistoryStore, InMemoryHistoryStore>();
+            builder.Services.AddSingleton<IInstanceRegistry, InMemoryInstanceRegistry>();
+        }
+
+        // One registry per host (not the static default) so several hosts in one test process keep their own numbers.
+        builder.Services.AddSingleton(_ => Metrics.NewCustomRegistry());
+        builder.Services.AddSingleton<IMetricFactory>(sp => Metrics.WithCustomRegistry(sp.GetRequiredService<CollectorRegistry>()));
+
+        builder.Services.AddHealthChecks()
+            .AddCheck("process", () => HealthCheckResult.Healthy(), [LiveTag])
+            .AddCheck<BrokerHealthCheck>("broker", tags: [ReadyTag]);
+        return builder;
+    }
+
+    /// <summary>Maps <c>/healthz/live</c>, <c>/healthz/ready</c> and <c>/metrics</c> (once per app).</summary>
+    public static IEndpointRouteBuilder MapRealtimeDefaults(this IEndpointRouteBuilder endpoints)
+    {
+        if (endpoints.DataSources.SelectMany(s => s.Endpoints).Any(e => e.DisplayName == "realtime-ready"))
+        {
+            return endpoints;
+        }
+
+        endpoints.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains(LiveTag) }).WithDisplayName("realtime-live");
+        endpoints.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) }).WithDisplayName("realtime-ready");
+        var registry = endpoints.ServiceProvider.GetRequiredService<CollectorRegistry>();
+        endpoints.MapMetrics("/metrics", registry);
+        return endpoints;
+    }
+
+    private static bool TryParseRedis(string url)
+    {
+        try
+        {
+            RedisUrl.Parse(url);
+            return true;
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private sealed class RealtimeDefaultsMarker;
+}

@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Realtime.Core.Options;
+using StackExchange.Redis;
+
+namespace Realtime.Redis;
+
+/// <summary>The process's one <see cref="IConnectionMultiplexer"/>, connected lazily on first use.</summary>
+public sealed partial class RedisConnection : IAsyncDisposable
+{
+    private readonly Lazy<Task<IConnectionMultiplexer>> _multiplexer;
+    private readonly ILogger<RedisConnection> _logger;
+
+    public RedisConnection(IOptions<RedisOptions> options, ILogger<RedisConnection> logger)
+    {
+        _logger = logger;
+        Channels = new RedisChannels(options.Value.Prefix);
+        OperationTimeout = TimeSpan.FromMilliseconds(options.Value.OperationTimeoutMs);
+        var configuration = RedisUrl.Parse(options.Value.Url);
+        configuration.ClientName ??= "realtime";
+        configuration.SyncTimeout = options.Value.OperationTimeoutMs;
+        configuration.AsyncTimeout = options.Value.OperationTimeoutMs;
+        configuration.ConnectTimeout = Math.Min(options.Value.OperationTimeoutMs, 5000);
+        _multiplexer = new Lazy<Task<IConnectionMultiplexer>>(() => ConnectAsync(configuration));
+    }
+
+    public RedisChannels Channels { get; }
+
+    public TimeSpan OperationTimeout { get; }
+
+    public bool IsConnected => _multiplexer.IsValueCreated && _multiplexer.Value.IsCompletedSuccessfully && _multiplexer.Value.Result.IsConnected;
+
+    public Task<IConnectionMultiplexer> GetAsync() => _multiplexer.Value;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_multiplexer.IsValueCreated && _multiplexer.Value.IsCompletedSuccessfully)
+        {
+            await _multiplexer.Value.Result.DisposeAsync();
+        }
+    }
+
+    private async Task<IConnectionMultiplexer> ConnectAsync(ConfigurationOptions configuration)
+    {
+        Log.Connecting(_logger, string.Join(",", configuration.EndPoints));
+        var multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration);
+        multiplexer.ConnectionFailed += (_, e) => Log.ConnectionFailed(_logger, e.EndPoint?.ToString() ?? "?", e.FailureType.ToString(), e.Exception);
+        multiplexer.ConnectionRestored += (_, e) => Log.ConnectionRestored(_logger, e.EndPoint?.ToString() ?? "?");
+        return multiplexer;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Connecting to Redis at {Endpoints}")]
+        public static partial void Connecting(ILogger logger, string endpoints);
+
+        [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Redis connection to {Endpoint} failed ({FailureType})")]
+        public static partial void ConnectionFailed(ILogger logger, string endpoint, string failureType, Exception? exception);
+
+        [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Redis connection to {Endpoint} restored")]
+        public static partial void ConnectionRestored(ILogger logger, string endpoint);
+    }
+}

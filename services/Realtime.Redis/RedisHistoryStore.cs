@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Options;
+using Realtime.Core.Bus;
+using Realtime.Core.Channels;
+using Realtime.Core.History;
+using Realtime.Core.Options;
+using StackExchange.Redis;
+
+namespace Realtime.Redis;
+
+/// <summary>Reads history streams written by the publish script, in one atomic script call.</summary>
+public sealed class RedisHistoryStore(RedisConnection connection, IOptions<HistoryOptions> history) : IHistoryStore
+{
+    public async Task<HistoryPage> ReadAsync(string channel, ulong sinceOffset, int limit, CancellationToken cancellationToken = default)
+    {
+        var policy = ChannelName.TryParse(channel, out var name, out _) ? history.Value.For(name.Value) : HistoryPolicy.None;
+        RedisResult result;
+        try
+        {
+            var db = (await connection.GetAsync().WaitAsync(connection.OperationTimeout, cancellationToken)).GetDatabase();
+            result = await db.ScriptEvaluateAsync(
+                RedisScripts.History,
+                [connection.Channels.Meta(channel), connection.Channels.History(channel)],
+                [sinceOffset, policy.Enabled ? Math.Max(0, limit) : 0]).WaitAsync(connection.OperationTimeout, cancellationToken);
+        }
+        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException or TimeoutException or ObjectDisposedException)
+        {
+            throw new BusUnavailableException("Redis is not reachable: " + ex.Message, ex);
+        }
+
+        var parts = (RedisResult[])result!;
+        var epoch = (string?)parts[0] ?? string.Empty;
+        var top = (ulong)(long)parts[1];
+        var now = (long)parts[2];
+        var rows = (RedisResult[])parts[3]!;
+        var entries = new List<HistoryEntry>(rows.Length);
+        foreach (var row in rows)
+        {
+            var pair = (RedisResult[])row!;
+            var id = (string)pair[0]!;
+            var fields = (RedisResult[])pair[1]!;
+            long ts = 0;
+            byte[]? data = null;
+            for (var i = 0; i + 1 < fields.Length; i += 2)
+            {
+                switch ((string?)fields[i])
+                {
+                    case "t":
+                        ts = (long)fields[i + 1];
+                        break;
+                    case "d":
+                        data = (byte[]?)fields[i + 1];
+                        break;
+                }
+            }
+
+            var dash = id.IndexOf('-', StringComparison.Ordinal);
+            if (data is not null && ulong.TryParse(id.AsSpan(0, dash), out var offset))
+            {
+                entries.Add(new HistoryEntry(offset, ts, data));
+            }
+        }
+
+        return HistoryReadRules.Build(epoch, top, entries, sinceOffset, limit, policy, now);
+    }
+}

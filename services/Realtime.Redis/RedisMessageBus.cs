@@ -1,0 +1,102 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Realtime.Core.Bus;
+using Realtime.Core.Options;
+using StackExchange.Redis;
+
+namespace Realtime.Redis;
+
+/// <summary>
+/// The clustered bus: publish runs the publish script (offset + history + PUBLISH in one
+/// step); subscribe uses an ordered <see cref="ChannelMessageQueue"/> per channel so that
+/// messages of one channel are handed over in the order Redis delivered them.
+/// </summary>
+public sealed class RedisMessageBus(RedisConnection connection, IOptions<HistoryOptions> history) : IMessageBus
+{
+    public bool IsConnected => connection.IsConnected;
+
+    public async Task<PublishResult> PublishAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
+    {
+        var options = history.Value;
+        var policy = options.For(message.Channel);
+        var channel = message.Channel.Value;
+        var keys = connection.Channels;
+        var window = string.IsNullOrEmpty(message.IdempotencyKey) ? 0 : options.IdempotencyWindowSeconds;
+        RedisKey[] scriptKeys =
+        [
+            keys.Meta(channel),
+            keys.History(channel),
+            keys.Idempotency(message.Channel, message.IdempotencyKey ?? "-"),
+        ];
+        RedisValue[] args =
+        [
+            (RedisValue)keys.PubSub(channel).ToString(),
+            message.Envelope,
+            policy.MaxMessages,
+            (long)policy.Ttl.TotalSeconds,
+            InMemoryEpoch(),
+            window,
+            message.MessageId,
+            options.MetaTtlSeconds,
+        ];
+
+        RedisResult result;
+        try
+        {
+            var db = (await connection.GetAsync().WaitAsync(connection.OperationTimeout, cancellationToken)).GetDatabase();
+            result = await db.ScriptEvaluateAsync(RedisScripts.Publish, scriptKeys, args).WaitAsync(connection.OperationTimeout, cancellationToken);
+        }
+        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException or TimeoutException or ObjectDisposedException)
+        {
+            throw new BusUnavailableException("Redis is not reachable: " + ex.Message, ex);
+        }
+
+        var parts = (RedisResult[])result!;
+        var deduplicated = (long)parts[0] == 1;
+        var text = (string)parts[1]!;
+        var first = text.IndexOf(':', StringComparison.Ordinal);
+        var second = text.IndexOf(':', first + 1);
+        return new PublishResult(
+            ulong.Parse(text.AsSpan(0, first), CultureInfo.InvariantCulture),
+            text[(first + 1)..second],
+            text[(second + 1)..],
+            deduplicated);
+    }
+
+    public async Task<IAsyncDisposable> SubscribeAsync(string channel, Action<ReadOnlyMemory<byte>> handler, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var multiplexer = await connection.GetAsync().WaitAsync(connection.OperationTimeout, cancellationToken);
+            var queue = await multiplexer.GetSubscriber().SubscribeAsync(connection.Channels.PubSub(channel));
+            queue.OnMessage(message => handler((byte[])message.Message!));
+            return new Subscription(queue);
+        }
+        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException or TimeoutException)
+        {
+            throw new BusUnavailableException("Redis is not reachable: " + ex.Message, ex);
+        }
+    }
+
+    private static string InMemoryEpoch() => Guid.NewGuid().ToString("N")[..12];
+
+    private sealed class Subscription(ChannelMessageQueue queue) : IAsyncDisposable
+    {
+        private int _disposed;
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                try
+                {
+                    await queue.UnsubscribeAsync();
+                }
+                catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException or ObjectDisposedException)
+                {
+                    // The connection is gone; the server dropped the subscription with it.
+                }
+            }
+        }
+    }
+}

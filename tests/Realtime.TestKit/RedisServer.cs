@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using StackExchange.Redis;
+using Testcontainers.Redis;
+
+namespace Realtime.TestKit;
+
+/// <summary>
+/// A real Redis for tests, found in this order: <c>REDIS_URL</c>; a <c>redis-server</c> from PATH
+/// started on a free loopback port; Testcontainers.Redis when a Docker engine answers; otherwise a
+/// clear failure that says how to get one. Shared by every test in the process.
+/// </summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static RedisServer? _shared;
+    private Process? _process;
+    private RedisContainer? _container;
+
+    private RedisServer(string url, int port)
+    {
+        Url = url;
+        Port = port;
+    }
+
+    public string Url { get; }
+
+    public int Port { get; }
+
+    public static async Task<RedisServer> GetAsync()
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            return _shared ??= await StartAsync();
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    /// <summary>Starts a private redis-server (for tests that stop and restart Redis).</summary>
+    public static async Task<RedisServer> StartPrivateAsync(int? port = null)
+    {
+        var binary = FindOnPath("redis-server") ?? throw new InvalidOperationException(HowToGetRedis);
+        return await StartProcessAsync(binary, port ?? FreePort());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process?.Dispose();
+        if (_container is not null)
+        {
+            await _container.DisposeAsync();
+        }
+    }
+
+    public const string HowToGetRedis =
+        "No Redis for the tests: set REDIS_URL to a test Redis (it is written to), install redis-server " +
+        "(Debian/Ubuntu: sudo apt-get install -y redis-server), or run a Docker engine for Testcontainers.";
+
+    private static async Task<RedisServer> StartAsync()
+    {
+        var url = Environment.GetEnvironmentVariable("REDIS_URL");
+        if (!string.IsNullOrWhiteSpace(url))
+        {
+            return new RedisServer(url, 0);
+        }
+
+        var binary = FindOnPath("redis-server");
+        if (binary is not null)
+        {
+            return await StartProcessAsync(binary, FreePort());
+        }
+
+        try
+        {
+            var container = new RedisBuilder("redis:7-alpine").Build();
+            await container.StartAsync();
+            return new RedisServer(container.GetConnectionString(), 0) { _container = container };
+        }
+        catch (Exception ex)
+        {
+            throw new InvalidOperationException(HowToGetRedis, ex);
+        }
+    }
+
+    private static async Task<RedisServer> StartProcessAsync(string binary, int port)
+    {
+        var info = new ProcessStartInfo(binary)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", string.Empty, "--appendonly", "no", "--protected-mode", "yes" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new RedisServer($"redis://127.0.0.1:{port}", port) { _process = process };
+        await Eventually.TrueAsync(async () =>
+        {
+            try
+            {
+                await using var mux = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port},connectTimeout=500");
+                return mux.IsConnected;
+            }
+            catch (RedisConnectionException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(20), $"redis-server on port {port} did not answer");
+        return server;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string? FindOnPath(string name)
+    {
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator))
+        {
+            var candidate = Path.Combine(dir, name);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+}
