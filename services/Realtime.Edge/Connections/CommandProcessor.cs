@@ -156,7 +156,7 @@ public sealed partial class CommandProcessor(
         {
             if (Envelope.Parser.ParseFrom(entry.Envelope.Span) is { } envelope)
             {
-                missed.Add((entry.Offset, Frames.Message(envelope, entry.Offset)));
+                missed.Add((entry.Offset, Frames.Message(envelope, entry.Offset, page.Epoch)));
             }
         }
 

@@ -11,7 +11,7 @@ public static class Frames
 
     public static byte[] Ping { get; } = "{\"op\":\"ping\"}"u8.ToArray();
 
-    public static byte[] Message(Envelope envelope, ulong offset) => Build(w =>
+    public static byte[] Message(Envelope envelope, ulong offset, string epoch) => Build(w =>
     {
         w.WriteString("op"u8, "msg"u8);
         w.WriteString("channel"u8, envelope.Channel);
@@ -22,6 +22,7 @@ public static class Frames
         if (offset > 0)
         {
             w.WriteNumber("offset"u8, offset);
+            w.WriteString("epoch"u8, epoch);
         }
     });
 

@@ -91,7 +91,7 @@ public sealed partial class DeliveryWorkers : IAsyncDisposable
             return;
         }
 
-        var bytes = Frames.Message(frame.Envelope, frame.Offset);
+        var bytes = Frames.Message(frame.Envelope, frame.Offset, frame.Epoch);
         foreach (var member in members)
         {
             member.Deliver(frame.Offset, bytes);

@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Realtime.Core.Bus;
+using Realtime.Core.Channels;
+using Realtime.Core.Envelope;
+using Realtime.Core.History;
+using Realtime.Core.Options;
+using Realtime.Redis;
+using Realtime.TestKit;
+
+namespace Realtime.Core.Tests.Bus;
+
+/// <summary>One contract, run against the in-memory and the Redis implementation of the bus and history seams.</summary>
+public abstract class MessageBusContractTests : IAsyncLifetime
+{
+    protected HistoryOptions History { get; } = new();
+
+    protected IMessageBus Bus { get; set; } = null!;
+
+    protected IHistoryStore Store { get; set; } = null!;
+
+    public abstract Task InitializeAsync();
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Publish_ToSubscribedChannel_DeliversFrameWithOffsetAndEpoch()
+    {
+        var received = new ConcurrentQueue<BusFrame>();
+        await using var sub = await Bus.SubscribeAsync("room:c1", p =>
+        {
+            Assert.True(BusFrame.TryDecode(p.Span, out var f));
+            received.Enqueue(f);
+        });
+
+        var r1 = await Bus.PublishAsync(Message("room:c1", "1"));
+        var r2 = await Bus.PublishAsync(Message("room:c1", "2"));
+
+        Assert.Equal(1UL, r1.Offset);
+        Assert.Equal(2UL, r2.Offset);
+        Assert.Equal(r1.Epoch, r2.Epoch);
+        Assert.False(string.IsNullOrEmpty(r1.Epoch));
+        await Eventually.TrueAsync(() => received.Count == 2);
+        Assert.Equal([1UL, 2UL], received.Select(f => f.Offset));
+        Assert.Equal(["1", "2"], received.Select(f => f.Envelope.Data.ToStringUtf8()));
+    }
+
+    [Fact]
+    public async Task Publish_WithoutHistory_HasNoOffset()
+    {
+        var r = await Bus.PublishAsync(Message("broadcast", "1"));
+        Assert.Equal(0UL, r.Offset);
+        Assert.Equal(string.Empty, r.Epoch);
+    }
+
+    [Fact]
+    public async Task Unsubscribe_StopsDelivery_ToThatHandlerOnly()
+    {
+        var a = 0;
+        var b = 0;
+        var subA = await Bus.SubscribeAsync("room:c2", _ => Interlocked.Increment(ref a));
+        await using var subB = await Bus.SubscribeAsync("room:c2", _ => Interlocked.Increment(ref b));
+        await Bus.PublishAsync(Message("room:c2", "1"));
+        await Eventually.TrueAsync(() => a == 1 && b == 1);
+
+        await subA.DisposeAsync();
+        await Bus.PublishAsync(Message("room:c2", "2"));
+        await Eventually.TrueAsync(() => b == 2);
+        Assert.Equal(1, a);
+    }
+
+    [Fact]
+    public async Task History_ReadsAfterOffset()
+    {
+        for (var i = 1; i <= 4; i++)
+        {
+            await Bus.PublishAsync(Message("room:c3", i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        var page = await Store.ReadAsync("room:c3", 2, 10);
+        Assert.Equal(4UL, page.TopOffset);
+        Assert.True(page.Complete);
+        Assert.Equal([3UL, 4UL], page.Entries.Select(e => e.Offset));
+        Assert.Equal("3", Core.Envelope.Envelope.Parser.ParseFrom(page.Entries[0].Envelope.Span).Data.ToStringUtf8());
+    }
+
+    [Fact]
+    public async Task History_OfUnknownChannel_IsEmpty()
+    {
+        var page = await Store.ReadAsync("room:never", 0, 10);
+        Assert.Equal(0UL, page.TopOffset);
+        Assert.Empty(page.Entries);
+        Assert.True(page.Complete);
+    }
+
+    [Fact]
+    public async Task Idempotency_SameKeySameChannel_ReturnsOriginal()
+    {
+        var first = await Bus.PublishAsync(Message("room:c4", "1", key: "k1"));
+        var again = await Bus.PublishAsync(Message("room:c4", "1", key: "k1"));
+        Assert.True(again.Deduplicated);
+        Assert.Equal(first.MessageId, again.MessageId);
+        Assert.Equal(first.Offset, again.Offset);
+        Assert.Equal(1UL, (await Store.ReadAsync("room:c4", 0, 0)).TopOffset);
+    }
+
+    protected static OutgoingMessage Message(string channel, string data, string? key = null)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var envelope = new Core.Envelope.Envelope { Id = id, Channel = channel, Event = "e", Data = ByteString.CopyFromUtf8(data) };
+        return new OutgoingMessage(ChannelName.Parse(channel), id, envelope.ToByteArray(), key);
+    }
+}
+
+public sealed class InMemoryMessageBusTests : MessageBusContractTests
+{
+    public override Task InitializeAsync()
+    {
+        var log = new InMemoryChannelLog(Microsoft.Extensions.Options.Options.Create(History), TimeProvider.System);
+        Bus = new InMemoryMessageBus(log);
+        Store = new InMemoryHistoryStore(log);
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class RedisMessageBusTests : MessageBusContractTests
+{
+    private RedisConnection _connection = null!;
+
+    public override async Task InitializeAsync()
+    {
+        var redis = await RedisServer.GetAsync();
+        var options = Microsoft.Extensions.Options.Options.Create(new RedisOptions { Url = redis.Url, Prefix = "c" + Guid.NewGuid().ToString("N")[..8] });
+        _connection = new RedisConnection(options, NullLogger<RedisConnection>.Instance);
+        Bus = new RedisMessageBus(_connection, Microsoft.Extensions.Options.Options.Create(History));
+        Store = new RedisHistoryStore(_connection, Microsoft.Extensions.Options.Options.Create(History));
+    }
+
+    public override async Task DisposeAsync() => await _connection.DisposeAsync();
+}

@@ -1,0 +1,52 @@
+using System.Net;
+using Realtime.Redis;
+
+namespace Realtime.Core.Tests.Bus;
+
+public sealed class RedisUrlTests
+{
+    [Fact]
+    public void RedisUrl_WithPasswordAndDatabase()
+    {
+        var o = RedisUrl.Parse("redis://:s%40cret@cache.internal:6380/3");
+        var endpoint = Assert.IsType<DnsEndPoint>(Assert.Single(o.EndPoints));
+        Assert.Equal("cache.internal", endpoint.Host);
+        Assert.Equal(6380, endpoint.Port);
+        Assert.Equal("s@cret", o.Password);
+        Assert.Equal(3, o.DefaultDatabase);
+        Assert.False(o.Ssl);
+        Assert.False(o.AbortOnConnectFail);
+    }
+
+    [Fact]
+    public void RedissUrl_UsesTlsUserAndDefaultPort()
+    {
+        var o = RedisUrl.Parse("rediss://app:pw@redis.example.com");
+        Assert.True(o.Ssl);
+        Assert.Equal("app", o.User);
+        Assert.Equal("pw", o.Password);
+        Assert.Equal(6379, Assert.IsType<DnsEndPoint>(Assert.Single(o.EndPoints)).Port);
+    }
+
+    [Fact]
+    public void ConfigurationString_IsPassedThrough()
+    {
+        var o = RedisUrl.Parse("localhost:6379,password=x,ssl=true");
+        Assert.Equal("x", o.Password);
+        Assert.True(o.Ssl);
+    }
+
+    [Theory]
+    [InlineData("redis://")]
+    [InlineData("redis://host:6379/notanumber")]
+    public void BadUrl_Throws(string url) => Assert.ThrowsAny<Exception>(() => RedisUrl.Parse(url));
+
+    [Fact]
+    public void Channels_ShareOneHashTagPerChannel()
+    {
+        var keys = new RedisChannels("rt");
+        Assert.Equal("rt:{room:lobby}", keys.PubSub("room:lobby").ToString());
+        Assert.Equal("rt:{room:lobby}:meta", (string?)keys.Meta("room:lobby"));
+        Assert.Equal("rt:{room:lobby}:hist", (string?)keys.History("room:lobby"));
+    }
+}
