@@ -1,0 +1,19 @@
+using System.Text.Json;
+
+namespace Realtime.Client.Publisher;
+
+/// <summary>Settings of a <see cref="RealtimePublisher"/>.</summary>
+public sealed class RealtimePublisherOptions
+{
+    /// <summary>The dispatcher's gRPC address, e.g. <c>http://realtime-dispatcher:8081</c> (h2c) or an https URL.</summary>
+    public Uri? Address { get; set; }
+
+    /// <summary>Sent as <c>x-api-key</c> metadata when set.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Deadline of each call; null for none.</summary>
+    public TimeSpan? Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How <c>data</c> objects are serialized (default: System.Text.Json web defaults, camelCase).</summary>
+    public JsonSerializerOptions SerializerOptions { get; set; } = new(JsonSerializerDefaults.Web);
+}

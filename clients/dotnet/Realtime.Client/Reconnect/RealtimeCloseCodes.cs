@@ -1,0 +1,29 @@
+namespace Realtime.Client.Reconnect;
+
+/// <summary>The close codes of docs/protocol.md and what the SDK does on each.</summary>
+public static class RealtimeCloseCodes
+{
+    public const int Normal = 1000;
+    public const int UnsupportedData = 1003;
+    public const int PolicyViolation = 1008;
+    public const int MessageTooBig = 1009;
+    public const int InternalError = 1011;
+    public const int ServiceRestart = 1012;
+    public const int Unauthorized = 4001;
+    public const int TokenExpired = 4002;
+    public const int SlowConsumer = 4008;
+    public const int DisconnectedByBackend = 4009;
+
+    /// <summary>
+    /// What to do after a connection ended with <paramref name="closeCode"/> (null: no close frame,
+    /// e.g. a network error, a refused upgrade or a dead connection).
+    /// </summary>
+    public static ReconnectAction Decide(int? closeCode, bool canRenewToken) => closeCode switch
+    {
+        null => ReconnectAction.Backoff,
+        Normal or UnsupportedData or PolicyViolation or MessageTooBig or DisconnectedByBackend => ReconnectAction.Stop,
+        ServiceRestart => ReconnectAction.Immediate,
+        Unauthorized or TokenExpired => canRenewToken ? ReconnectAction.RenewToken : ReconnectAction.Stop,
+        _ => ReconnectAction.Backoff,
+    };
+}
