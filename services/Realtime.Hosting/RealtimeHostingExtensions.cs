@@ -79,7 +79,16 @@ public static class RealtimeHostingExtensions
         }
 
         endpoints.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains(LiveTag) }).WithDisplayName("realtime-live");
-        endpoints.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) }).WithDisplayName("realtime-ready");
+        endpoints.MapHealthChecks("/healthz/ready", new HealthCheckOptions
+        {
+            Predicate = c => c.Tags.Contains(ReadyTag),
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        }).WithDisplayName("realtime-ready");
         var registry = endpoints.ServiceProvider.GetRequiredService<CollectorRegistry>();
         endpoints.MapMetrics("/metrics", registry);
         return endpoints;

@@ -57,6 +57,9 @@ public sealed class TestClient : IAsyncDisposable
     public Task SendRawAsync(string text) =>
         _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
 
+    public Task SendBinaryAsync(byte[] bytes) =>
+        _socket.SendAsync(bytes, WebSocketMessageType.Binary, true, CancellationToken.None);
+
     public async Task<JsonObject> RequestAsync(string op, string? channel = null, object? since = null, string? token = null)
     {
         var id = Interlocked.Increment(ref _nextId);

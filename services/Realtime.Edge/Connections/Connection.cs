@@ -66,6 +66,23 @@ public sealed class Connection
         if (Interlocked.CompareExchange(ref _close, new CloseRequest(status, reason, discardPending), null) is null)
         {
             _queue.Writer.TryComplete();
+
+            // A peer that neither reads (its socket buffers are full, so our close frame cannot
+            // go out) nor answers the close is cut off after a grace period, so it cannot pin
+            // memory or a connection slot.
+            _ = AbortIfStillOpenAsync(CloseGracePeriod);
+        }
+    }
+
+    /// <summary>How long a requested close may take before the socket is aborted.</summary>
+    public static TimeSpan CloseGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    private async Task AbortIfStillOpenAsync(TimeSpan grace)
+    {
+        await Task.Delay(grace);
+        if (_socket.State is not (WebSocketState.Closed or WebSocketState.Aborted))
+        {
+            _socket.Abort();
         }
     }
 
