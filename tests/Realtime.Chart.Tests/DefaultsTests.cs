@@ -124,7 +124,7 @@ public sealed class DefaultsTests(ChartRenderer renderer)
             {
                 Assert.Equal(["coordination.k8s.io"], leases.ApiGroups);
                 Assert.Equal(["leases"], leases.Resources);
-                Assert.Equal(["get", "list", "watch", "create", "update"], leases.Verbs);
+                Assert.Equal(["get", "create", "update"], leases.Verbs); // k8s.LeaderElection.ResourceLock.LeaseLock: read, create, replace
             });
         Assert.Empty(_chart.All<V1ClusterRole>());
         Assert.Empty(_chart.All<V1ClusterRoleBinding>());

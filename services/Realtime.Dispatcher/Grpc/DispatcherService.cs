@@ -6,6 +6,7 @@ using Realtime.Core.Channels;
 using Realtime.Core.History;
 using Realtime.Core.Instances;
 using Realtime.Dispatcher.Hosting;
+using Realtime.Dispatcher.Kubernetes;
 using Realtime.Dispatcher.Publishing;
 using Realtime.V1;
 using CoreEnvelope = Realtime.Core.Envelope.Envelope;
@@ -21,6 +22,7 @@ public sealed partial class DispatcherService(
     IHistoryStore history,
     IInstanceRegistry instances,
     IOptions<DispatcherOptions> options,
+    EdgePodView pods,
     DispatcherMetrics metrics,
     ILogger<DispatcherService> logger) : Realtime.V1.Dispatcher.DispatcherBase
 {
@@ -91,7 +93,18 @@ public sealed partial class DispatcherService(
     {
         var live = await instances.ListAsync(TimeSpan.FromSeconds(options.Value.EdgeTtlSeconds), context.CancellationToken);
         var response = new ListEdgesResponse();
-        response.Edges.AddRange(live.Select(i => new EdgeInstance { ServerId = i.ServerId, Connections = (uint)Math.Max(0, i.Connections), LastSeenMs = i.LastSeenMs }));
+        response.Edges.AddRange(live.Select(i =>
+        {
+            var pod = pods.Find(i.ServerId);
+            return new EdgeInstance
+            {
+                ServerId = i.ServerId,
+                Connections = (uint)Math.Max(0, i.Connections),
+                LastSeenMs = i.LastSeenMs,
+                PodPhase = pod?.Phase ?? string.Empty,
+                PodReady = pod?.Ready ?? false,
+            };
+        }));
         return response;
     });
 

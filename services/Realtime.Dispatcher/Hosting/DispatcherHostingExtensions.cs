@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Realtime.Dispatcher.Grpc;
+using Realtime.Dispatcher.Kubernetes;
 using Realtime.Dispatcher.Publishing;
 using Realtime.Hosting;
 
@@ -36,6 +37,10 @@ public static class DispatcherHostingExtensions
             });
         });
 
+        builder.Services.AddOptions<KubernetesOptions>().BindConfiguration(KubernetesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<EdgePodView>();
+        builder.Services.AddSingleton<RegistryReconciler>();
+        builder.Services.AddHostedService<KubernetesEdgeWatcher>();
         builder.Services.AddSingleton<DispatcherMetrics>();
         builder.Services.AddSingleton<Publisher>();
         builder.Services.AddSingleton<ApiKeyInterceptor>();
