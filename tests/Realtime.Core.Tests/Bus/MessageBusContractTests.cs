@@ -139,4 +139,31 @@ public sealed class RedisMessageBusTests : MessageBusContractTests
     }
 
     public override async Task DisposeAsync() => await _connection.DisposeAsync();
+
+    [Fact]
+    public async Task PublishScript_RunsBySha_AndSurvivesAScriptFlush()
+    {
+        var multiplexer = await _connection.GetAsync();
+        var server = multiplexer.GetServers()[0];
+        await Bus.PublishAsync(Message("room:sha", "1"));
+        var before = EvalShaCalls(server);
+        await Bus.PublishAsync(Message("room:sha", "2"));
+        Assert.True(EvalShaCalls(server) > before, "the second publish should run the cached script by SHA");
+
+        await server.ScriptFlushAsync();
+        var after = await Bus.PublishAsync(Message("room:sha", "3"));
+        Assert.Equal(3UL, after.Offset);
+    }
+
+    private static long EvalShaCalls(StackExchange.Redis.IServer server)
+    {
+        var stats = server.Info("commandstats").SelectMany(g => g).FirstOrDefault(kv => kv.Key == "cmdstat_evalsha").Value;
+        if (stats is null)
+        {
+            return 0;
+        }
+
+        var calls = stats.Split(',')[0].Split('=')[1];
+        return long.Parse(calls, System.Globalization.CultureInfo.InvariantCulture);
+    }
 }
