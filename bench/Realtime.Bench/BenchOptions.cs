@@ -2,8 +2,27 @@ using System.Globalization;
 
 namespace Realtime.Bench;
 
-internal sealed record BenchOptions(int Connections, int Rooms, int Messages, int Payload, int Publishers, string EdgeDll, string DispatcherDll, string? Out)
+/// <summary>Command-line options. Every system under test gets the same workload.</summary>
+internal sealed record BenchOptions(
+    string System,
+    int Connections,
+    int Rooms,
+    int Messages,
+    int Payload,
+    int Publishers,
+    int Warmup,
+    int? RoomHistory,
+    double? MaxLoad,
+    int MaxLoadWaitSeconds,
+    string EdgeDll,
+    string DispatcherDll,
+    string SignalRDll,
+    string SocketIoDir,
+    string Node,
+    string? Out)
 {
+    public static readonly string[] Systems = ["realtime", "signalr", "socketio"];
+
     public static BenchOptions Parse(string[] args)
     {
         string Get(string name, string fallback)
@@ -15,17 +34,32 @@ internal sealed record BenchOptions(int Connections, int Rooms, int Messages, in
         int Int(string name, int fallback) => int.Parse(Get(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 
         var options = new BenchOptions(
+            Get("system", "realtime"),
             Int("connections", 4000),
             Int("rooms", 20),
             Int("messages", 2000),
             Int("payload", 100),
             Int("publishers", 16),
+            Int("warmup", 0),
+            args.Contains("--room-history") ? Int("room-history", 100) : null,
+            args.Contains("--max-load") ? double.Parse(Get("max-load", "1"), CultureInfo.InvariantCulture) : null,
+            Int("max-load-wait", 300),
             Get("edge-dll", "services/Realtime.Edge/bin/Release/net10.0/Realtime.Edge.dll"),
             Get("dispatcher-dll", "services/Realtime.Dispatcher/bin/Release/net10.0/Realtime.Dispatcher.dll"),
+            Get("signalr-dll", "bench/peers/signalr/bin/Release/net10.0/Realtime.Bench.SignalRPeer.dll"),
+            Get("socketio-dir", "bench/peers/socketio"),
+            Get("node", "node"),
             args.Contains("--out") ? Get("out", "bench/results/results.md") : null);
-        if (options.Connections is < 1 or > 15000 || options.Rooms < 1 || options.Messages is < 1 or > 1_000_000)
+        if (!Systems.Contains(options.System))
         {
-            throw new ArgumentException("connections 1..15000 (the per-process open-file limit here is 20000), rooms >= 1, messages 1..1000000");
+            throw new ArgumentException("--system realtime|signalr|socketio");
+        }
+
+        if (options.Connections is < 1 or > 15000 || options.Rooms is < 1 or > 10000 || options.Messages is < 1 or > 1_000_000
+            || options.Payload is < 11 or > 64 * 1024 || options.Publishers is < 1 or > 256 || options.Warmup is < 0 or > 100_000
+            || options.RoomHistory is < 0 || options.MaxLoadWaitSeconds is < 0 or > 3600)
+        {
+            throw new ArgumentException("connections 1..15000 (the per-process open-file limit here is 20000), rooms 1..10000, messages 1..1000000, payload 11..65536, publishers 1..256, warmup 0..100000, max-load-wait 0..3600");
         }
 
         return options;

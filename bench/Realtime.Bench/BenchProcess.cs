@@ -2,19 +2,42 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Threading.Channels;
 
 namespace Realtime.Bench;
 
-/// <summary>A child process (Redis, edge, dispatcher) with its CPU time and RSS read from /proc.</summary>
+/// <summary>
+/// A child process (Redis, a server, a publisher) with its CPU time and RSS read from /proc. An
+/// interactive process keeps its stdin open (closing it asks the process to exit) and hands its
+/// stdout lines to <see cref="ReadLineAsync"/>.
+/// </summary>
 internal sealed class BenchProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly Channel<string>? _lines;
 
-    private BenchProcess(Process process) => _process = process;
-
-    public static BenchProcess Start(string file, string[] args, Dictionary<string, string> env)
+    private BenchProcess(Process process, Channel<string>? lines)
     {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        _process = process;
+        _lines = lines;
+    }
+
+    public int Pid => _process.Id;
+
+    public static BenchProcess Start(string file, string[] args, Dictionary<string, string> env, bool interactive = false, string? workingDirectory = null)
+    {
+        var info = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = interactive,
+            UseShellExecute = false,
+        };
+        if (workingDirectory is not null)
+        {
+            info.WorkingDirectory = workingDirectory;
+        }
+
         foreach (var a in args)
         {
             info.ArgumentList.Add(a);
@@ -26,7 +49,14 @@ internal sealed class BenchProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException($"{file} did not start");
-        process.OutputDataReceived += (_, _) => { };
+        var lines = interactive ? Channel.CreateBounded<string>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest }) : null;
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lines?.Writer.TryWrite(e.Data);
+            }
+        };
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is not null)
@@ -36,7 +66,46 @@ internal sealed class BenchProcess : IAsyncDisposable
         };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new BenchProcess(process);
+        return new BenchProcess(process, lines);
+    }
+
+    /// <summary>Sends one line to an interactive process.</summary>
+    public async Task WriteLineAsync(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync();
+    }
+
+    /// <summary>Waits for a stdout line starting with <paramref name="prefix"/>; other lines are skipped.</summary>
+    public async Task<string> ReadLineAsync(string prefix, TimeSpan timeout)
+    {
+        if (_lines is null)
+        {
+            throw new InvalidOperationException("not an interactive process");
+        }
+
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            for (var skipped = 0; skipped < 10_000; skipped++)
+            {
+                var line = await _lines.Reader.ReadAsync(cts.Token);
+                if (line.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    return line;
+                }
+
+                if (line.StartsWith("error", StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException($"process {Pid} answered: {line}");
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        throw new TimeoutException($"process {Pid} printed no line starting with '{prefix}' within {timeout.TotalSeconds:F0} s");
     }
 
     public static async Task WaitReadyAsync(Uri url)
@@ -80,6 +149,47 @@ internal sealed class BenchProcess : IAsyncDisposable
         return dir?.FullName ?? Directory.GetCurrentDirectory();
     }
 
+    /// <summary>Runs a short command and returns its first stdout line (for tool versions).</summary>
+    public static async Task<string> FirstLineOfAsync(string file, params string[] args)
+    {
+        try
+        {
+            var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var a in args)
+            {
+                info.ArgumentList.Add(a);
+            }
+
+            using var process = Process.Start(info);
+            if (process is null)
+            {
+                return "?";
+            }
+
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var output = await process.StandardOutput.ReadToEndAsync(cts.Token);
+            await process.WaitForExitAsync(cts.Token);
+            return output.Split('\n')[0].Trim();
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or OperationCanceledException or InvalidOperationException)
+        {
+            return "?";
+        }
+    }
+
+    /// <summary>The 1, 5 and 15 minute load averages from /proc/loadavg.</summary>
+    public static double[] LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ').Take(3).Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        }
+        catch (IOException)
+        {
+            return [0, 0, 0];
+        }
+    }
+
     /// <summary>User + system CPU seconds of the process, from /proc/PID/stat.</summary>
     public double CpuSeconds()
     {
@@ -104,6 +214,19 @@ internal sealed class BenchProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (!_process.HasExited && _lines is not null)
+        {
+            try
+            {
+                _process.StandardInput.Close();
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await _process.WaitForExitAsync(cts.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException)
+            {
+            }
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

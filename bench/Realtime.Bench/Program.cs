@@ -1,124 +1,123 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.WebSockets;
 using System.Text;
-using Grpc.Net.Client;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 using Realtime.Bench;
-using Realtime.V1;
 
-// Usage: dotnet run -c Release --project bench/Realtime.Bench -- [--connections 4000] [--rooms 20] [--messages 2000] [--payload 100] [--out bench/results/x.md]
+// Usage: dotnet run -c Release --project bench/Realtime.Bench -- [--system realtime|signalr|socketio]
+//   [--connections 4000] [--rooms 20] [--messages 2000] [--payload 100] [--publishers 16] [--warmup 0]
+//   [--room-history N] [--max-load 1.0] [--max-load-wait 300] [--out bench/results/x.md]
+// See bench/README.md.
 var options = BenchOptions.Parse(args);
 var root = BenchProcess.FindRepoRoot();
-var secret = Convert.ToHexString(Guid.NewGuid().ToByteArray()) + Convert.ToHexString(Guid.NewGuid().ToByteArray());
+
+if (options.MaxLoad is { } maxLoad)
+{
+    // The machine is shared: wait (bounded) for the 1-minute load average to settle before starting.
+    var waitUntil = DateTime.UtcNow.AddSeconds(options.MaxLoadWaitSeconds);
+    while (BenchProcess.LoadAverage()[0] > maxLoad && DateTime.UtcNow < waitUntil)
+    {
+        Console.WriteLine($"load average {BenchProcess.LoadAverage()[0]:F2} > {maxLoad:F2}; waiting…");
+        await Task.Delay(TimeSpan.FromSeconds(10));
+    }
+}
+
+var loadAtStart = BenchProcess.LoadAverage();
 var redisPort = BenchProcess.FreePort();
-var edgePort = BenchProcess.FreePort();
-var httpPort = BenchProcess.FreePort();
-var grpcPort = BenchProcess.FreePort();
-
 await using var redis = BenchProcess.Start("redis-server", ["--port", redisPort.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", string.Empty, "--appendonly", "no"], new());
-var env = new Dictionary<string, string>
-{
-    ["REDIS_URL"] = $"redis://127.0.0.1:{redisPort}",
-    ["Realtime__Auth__HmacSecret"] = secret,
-    ["Logging__LogLevel__Default"] = "Warning",
-    ["DOTNET_gcServer"] = "0",
-};
-await using var edge = BenchProcess.Start("dotnet", [Path.Combine(root, options.EdgeDll)], new(env)
-{
-    ["SERVER_ID"] = "bench-edge",
-    ["Realtime__Edge__Port"] = edgePort.ToString(CultureInfo.InvariantCulture),
-    ["Realtime__Edge__BindAddress"] = "127.0.0.1",
-    ["Realtime__Edge__MaxConnections"] = "100000",
-});
-await using var dispatcher = BenchProcess.Start("dotnet", [Path.Combine(root, options.DispatcherDll)], new(env)
-{
-    ["SERVER_ID"] = "bench-dispatcher",
-    ["Realtime__Dispatcher__HttpPort"] = httpPort.ToString(CultureInfo.InvariantCulture),
-    ["Realtime__Dispatcher__GrpcPort"] = grpcPort.ToString(CultureInfo.InvariantCulture),
-    ["Realtime__Dispatcher__BindAddress"] = "127.0.0.1",
-});
-await BenchProcess.WaitReadyAsync(new Uri($"http://127.0.0.1:{edgePort}/healthz/ready"));
-await BenchProcess.WaitReadyAsync(new Uri($"http://127.0.0.1:{httpPort}/healthz/ready"));
+await using var system = IBenchSystem.Create(options, root, redisPort);
+await system.StartAsync();
+var server = system.Server;
 
-var rssIdle = edge.RssBytes();
-Console.WriteLine($"edge idle RSS {rssIdle / 1048576.0:F1} MiB; opening {options.Connections} connections…");
-var key = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret));
-var handler = new JsonWebTokenHandler();
+// Room of connection n is r(n % rooms); message m goes to r(m % rooms).
+string RoomOf(int n) => $"r{n % options.Rooms}";
+long Expected(int messages)
+{
+    long total = 0;
+    for (var r = 0; r < options.Rooms; r++)
+    {
+        long members = (options.Connections / options.Rooms) + (r < options.Connections % options.Rooms ? 1 : 0);
+        long published = (messages / options.Rooms) + (r < messages % options.Rooms ? 1 : 0);
+        total += members * published;
+    }
+
+    return total;
+}
+
+await Task.Delay(1000);
+var rssIdle = server.RssBytes();
+Console.WriteLine($"{options.System}: server idle RSS {rssIdle / 1048576.0:F1} MiB; opening {options.Connections} connections…");
 var clients = new List<BenchClient>(options.Connections);
-var wsUrl = new Uri($"ws://127.0.0.1:{edgePort}/ws");
 var connectWatch = Stopwatch.StartNew();
 for (var i = 0; i < options.Connections; i += 200)
 {
-    var batch = Enumerable.Range(i, Math.Min(200, options.Connections - i)).Select(async n =>
-    {
-        var token = handler.CreateToken(new SecurityTokenDescriptor
-        {
-            Claims = new Dictionary<string, object> { ["sub"] = $"u{n}", ["rooms"] = AllRooms },
-            Expires = DateTime.UtcNow.AddHours(1),
-            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
-        });
-        var client = await BenchClient.ConnectAsync(wsUrl, token);
-        await client.SubscribeAsync($"room:r{n % options.Rooms}");
-        return client;
-    });
-    clients.AddRange(await Task.WhenAll(batch));
+    clients.AddRange(await Task.WhenAll(Enumerable.Range(i, Math.Min(200, options.Connections - i)).Select(n => system.ConnectAsync(n, RoomOf(n)))));
 }
 
 connectWatch.Stop();
 GC.Collect();
 await Task.Delay(2000);
-var rssConnected = edge.RssBytes();
+var rssConnected = server.RssBytes();
 var perConnection = (rssConnected - rssIdle) / (double)options.Connections;
-Console.WriteLine($"connected in {connectWatch.Elapsed.TotalSeconds:F1} s; edge RSS {rssConnected / 1048576.0:F1} MiB => {perConnection / 1024:F1} KiB per connection");
+Console.WriteLine($"connected in {connectWatch.Elapsed.TotalSeconds:F1} s; server RSS {rssConnected / 1048576.0:F1} MiB => {perConnection / 1024:F1} KiB per connection");
 
-using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
-var grpc = new Dispatcher.DispatcherClient(channel);
-var payload = "{\"text\":\"" + new string('x', Math.Max(0, options.Payload - 11)) + "\"}";
-var expectedDeliveries = (long)options.Messages * (options.Connections / options.Rooms);
-var cpuBefore = edge.CpuSeconds();
-var publishWatch = Stopwatch.StartNew();
-var publishers = Enumerable.Range(0, options.Publishers).Select(async p =>
+var payload = "{\"text\":\"" + new string('x', options.Payload - 11) + "\"}";
+async Task<bool> WaitForAsync(long count, TimeSpan timeout)
 {
-    for (var m = p; m < options.Messages; m += options.Publishers)
+    var deadline = DateTime.UtcNow + timeout;
+    while (clients.Sum(c => c.Received) < count && DateTime.UtcNow < deadline)
     {
-        await grpc.PublishAsync(new PublishRequest { Target = new Target { Room = $"r{m % options.Rooms}" }, Event = "bench", Data = payload });
+        await Task.Delay(50);
     }
-});
-await Task.WhenAll(publishers);
-var publishSeconds = publishWatch.Elapsed.TotalSeconds;
-var deadline = DateTime.UtcNow.AddSeconds(120);
-while (clients.Sum(c => c.Received) < expectedDeliveries && DateTime.UtcNow < deadline)
-{
-    await Task.Delay(50);
+
+    return clients.Sum(c => c.Received) >= count;
 }
 
+long receivedBefore = 0;
+long framesBefore = 0;
+if (options.Warmup > 0)
+{
+    // Not measured: lets each runtime compile its delivery path before the measured window.
+    await system.PublishAsync(options.Rooms, options.Warmup, options.Publishers, payload);
+    var warmedUp = await WaitForAsync(Expected(options.Warmup), TimeSpan.FromSeconds(60));
+    await Task.Delay(500);
+    receivedBefore = clients.Sum(c => c.Received);
+    framesBefore = clients.Sum(c => c.Frames);
+    Console.WriteLine($"warm-up: {options.Warmup} messages, {receivedBefore} of {Expected(options.Warmup)} deliveries{(warmedUp ? string.Empty : " (incomplete)")}");
+}
+
+var expectedDeliveries = Expected(options.Messages);
+var loadBefore = BenchProcess.LoadAverage();
+var cpuBefore = server.CpuSeconds();
+var publishWatch = Stopwatch.StartNew();
+await system.PublishAsync(options.Rooms, options.Messages, options.Publishers, payload);
+var publishSeconds = publishWatch.Elapsed.TotalSeconds;
+await WaitForAsync(receivedBefore + expectedDeliveries, TimeSpan.FromSeconds(120));
 var deliverSeconds = publishWatch.Elapsed.TotalSeconds;
-var cpu = edge.CpuSeconds() - cpuBefore;
-var received = clients.Sum(c => c.Received);
-var frames = clients.Sum(c => c.Frames);
+var cpu = server.CpuSeconds() - cpuBefore;
+await Task.Delay(500); // anything beyond the expected count (duplicates) shows up here
+var received = clients.Sum(c => c.Received) - receivedBefore;
+var frames = clients.Sum(c => c.Frames) - framesBefore;
+var complete = received == expectedDeliveries ? "yes" : received > expectedDeliveries ? "no (extra)" : "no (missing)";
+
+var os = File.Exists("/etc/os-release")
+    ? File.ReadLines("/etc/os-release").FirstOrDefault(l => l.StartsWith("PRETTY_NAME=", StringComparison.Ordinal))?["PRETTY_NAME=".Length..].Trim('"') ?? "?"
+    : "?";
+var node = options.System == "socketio" ? $", node {await BenchProcess.FirstLineOfAsync(options.Node, "--version")}" : string.Empty;
 var result = new StringBuilder();
-result.AppendLine(CultureInfo.InvariantCulture, $"## {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC — {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+result.AppendLine(CultureInfo.InvariantCulture, $"### {options.System} — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
 result.AppendLine();
-result.AppendLine(CultureInfo.InvariantCulture, $"Command: `dotnet run -c Release --project bench/Realtime.Bench -- {string.Join(' ', args)}` (one edge process, one dispatcher process, local redis-server; load generator in the same machine)");
+result.AppendLine(CultureInfo.InvariantCulture, $"Command: `dotnet run -c Release --project bench/Realtime.Bench -- {string.Join(' ', args)}`");
 result.AppendLine();
-result.AppendLine("| metric | value |");
-result.AppendLine("| --- | --- |");
-result.AppendLine(CultureInfo.InvariantCulture, $"| connections / rooms | {options.Connections} / {options.Rooms} |");
-result.AppendLine(CultureInfo.InvariantCulture, $"| messages published (payload bytes) | {options.Messages} ({options.Payload}) |");
-result.AppendLine(CultureInfo.InvariantCulture, $"| deliveries expected / received | {expectedDeliveries} / {received} |");
-result.AppendLine(CultureInfo.InvariantCulture, $"| publish wall time / until all delivered | {publishSeconds:F2} s / {deliverSeconds:F2} s |");
-result.AppendLine(CultureInfo.InvariantCulture, $"| edge CPU during the run | {cpu:F2} s |");
-result.AppendLine(CultureInfo.InvariantCulture, $"| **deliveries per edge CPU-second** | **{received / Math.Max(cpu, 0.001):F0}** |");
-result.AppendLine(CultureInfo.InvariantCulture, $"| deliveries per wall second | {received / deliverSeconds:F0} |");
-result.AppendLine(CultureInfo.InvariantCulture, $"| messages per WebSocket frame (coalescing) | {received / (double)Math.Max(frames, 1):F2} |");
-result.AppendLine(CultureInfo.InvariantCulture, $"| edge RSS idle / connected | {rssIdle / 1048576.0:F1} MiB / {rssConnected / 1048576.0:F1} MiB |");
-result.AppendLine(CultureInfo.InvariantCulture, $"| **edge memory per connection** | **{perConnection / 1024:F1} KiB** |");
+result.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores, {os} ({Environment.OSVersion}), .NET {Environment.Version}{node}; load average (1/5/15 min) at start {string.Join(" / ", loadAtStart.Select(l => l.ToString("F2", CultureInfo.InvariantCulture)))}, before publishing {string.Join(" / ", loadBefore.Select(l => l.ToString("F2", CultureInfo.InvariantCulture)))}. System: {system.Description}; local redis-server; load generator on the same machine. Connected in {connectWatch.Elapsed.TotalSeconds:F1} s; warm-up {options.Warmup} messages (not measured).");
+result.AppendLine();
+result.AppendLine(Header);
+result.AppendLine(CultureInfo.InvariantCulture, $"| {options.System} | {options.Connections} | {options.Rooms} | {options.Messages} | {options.Payload} | {expectedDeliveries} | {received} | {complete} | {publishSeconds:F2} | {deliverSeconds:F2} | {cpu:F2} | **{received / Math.Max(cpu, 0.01):F0}** | {received / deliverSeconds:F0} | {received / (double)Math.Max(frames, 1):F2} | {rssIdle / 1048576.0:F1} | {rssConnected / 1048576.0:F1} | **{perConnection / 1024:F1}** | {loadBefore[0]:F2} |");
 Console.WriteLine(result);
 if (options.Out is not null)
 {
-    await File.AppendAllTextAsync(Path.Combine(root, options.Out), result + Environment.NewLine);
+    var path = Path.Combine(root, options.Out);
+    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+    await File.AppendAllTextAsync(path, result + Environment.NewLine);
 }
 
 foreach (var client in clients)
@@ -130,5 +129,7 @@ return received == expectedDeliveries ? 0 : 1;
 
 internal static partial class Program
 {
-    private static readonly string[] AllRooms = ["*"];
+    private const string Header =
+        "| system | conns | rooms | messages | payload B | deliveries expected | received | all arrived | publish s | until delivered s | server CPU s | deliveries / server CPU-s | deliveries / wall s | msgs / frame | server RSS idle MiB | RSS connected MiB | KiB / conn | load 1m |\n"
+        + "| --- | --: | --: | --: | --: | --: | --: | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |";
 }

@@ -31,5 +31,7 @@ public sealed class EdgeMetrics(IMetricFactory factory)
 
     public Counter Recoveries { get; } = factory.CreateCounter("realtime_edge_recoveries_total", "Subscribe requests with a position, by result.", ["result"]);
 
+    public Counter Disconnects { get; } = factory.CreateCounter("realtime_edge_disconnects_total", "Connections closed on request of the backend (Disconnect).");
+
     public Counter CommandErrors { get; } = factory.CreateCounter("realtime_edge_command_errors_total", "Client commands refused, by code.", ["code"]);
 }

@@ -18,7 +18,7 @@ public sealed class RedisMessageBus(RedisConnection connection, IOptions<History
     public async Task<PublishResult> PublishAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
     {
         var options = history.Value;
-        var policy = options.For(message.Channel);
+        var policy = message.Ephemeral ? Core.History.HistoryPolicy.None : options.For(message.Channel);
         var channel = message.Channel.Value;
         var keys = connection.Channels;
         var window = string.IsNullOrEmpty(message.IdempotencyKey) ? 0 : options.IdempotencyWindowSeconds;

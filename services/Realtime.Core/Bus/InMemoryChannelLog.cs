@@ -22,7 +22,7 @@ public sealed class InMemoryChannelLog(IOptions<HistoryOptions> options, TimePro
     public PublishResult Publish(OutgoingMessage message)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var policy = options.Value.For(message.Channel);
+        var policy = message.Ephemeral ? HistoryPolicy.None : options.Value.For(message.Channel);
         var window = options.Value.IdempotencyWindowSeconds;
         Action<ReadOnlyMemory<byte>>[] handlers;
         byte[] frame;

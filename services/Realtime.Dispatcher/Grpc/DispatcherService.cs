@@ -89,6 +89,12 @@ public sealed partial class DispatcherService(
         return response;
     });
 
+    public override Task<DisconnectResponse> Disconnect(DisconnectRequest request, ServerCallContext context) => Guard(async () =>
+    {
+        await publisher.DisconnectAsync(request.User, request.Reason, context.CancellationToken);
+        return new DisconnectResponse();
+    });
+
     public override Task<ListEdgesResponse> ListEdges(ListEdgesRequest request, ServerCallContext context) => Guard(async () =>
     {
         var live = await instances.ListAsync(TimeSpan.FromSeconds(options.Value.EdgeTtlSeconds), context.CancellationToken);

@@ -91,6 +91,43 @@ public sealed class Publisher(IMessageBus bus, IOptions<DispatcherOptions> optio
         return new OutgoingMessage(channel, id, envelope.ToByteArray(), key);
     }
 
+    /// <summary>Closes every connection of <paramref name="user"/> on every edge (a control message on the user's channel).</summary>
+    public async Task DisconnectAsync(string user, string? reason, CancellationToken cancellationToken)
+    {
+        if (!ChannelName.IsValidId(user))
+        {
+            throw new PublishValidationException("user must be 1..100 characters of letters, digits and _ - . : @ =");
+        }
+
+        reason = string.IsNullOrEmpty(reason) ? "disconnected" : reason;
+        if (reason.Length > 100 || reason.Any(char.IsControl))
+        {
+            throw new PublishValidationException("reason must be at most 100 printable characters");
+        }
+
+        var channel = ChannelName.User(user);
+        var id = MessageIds.New(time);
+        var envelope = new CoreEnvelope
+        {
+            Id = id,
+            Channel = channel.Value,
+            Event = "disconnect",
+            Control = "disconnect",
+            Data = ByteString.CopyFromUtf8(reason),
+            PublishedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
+        };
+        try
+        {
+            await bus.PublishAsync(new OutgoingMessage(channel, id, envelope.ToByteArray(), null, Ephemeral: true), cancellationToken);
+            metrics.Publishes.WithLabels("disconnect", "ok").Inc();
+        }
+        catch (BusUnavailableException)
+        {
+            metrics.Publishes.WithLabels("disconnect", "unavailable").Inc();
+            throw;
+        }
+    }
+
     private static ChannelName TargetChannel(Target? target)
     {
         try

@@ -91,6 +91,23 @@ public sealed partial class DeliveryWorkers : IAsyncDisposable
             return;
         }
 
+        if (frame.Envelope.Control == "disconnect")
+        {
+            var reason = frame.Envelope.Data.ToStringUtf8();
+            foreach (var member in members)
+            {
+                member.Connection.RequestClose(CloseCodes.Disconnected, string.IsNullOrEmpty(reason) ? "disconnected" : reason);
+            }
+
+            _metrics.Disconnects.Inc(members.Length);
+            return;
+        }
+
+        if (!string.IsNullOrEmpty(frame.Envelope.Control))
+        {
+            return; // a control message of a newer version: never delivered to clients
+        }
+
         var bytes = Frames.Message(frame.Envelope, frame.Offset, frame.Epoch);
         foreach (var member in members)
         {
