@@ -34,6 +34,7 @@ internal sealed class BenchClient
     private readonly CancellationTokenSource _stop = new();
     private long _received;
     private long _frames;
+    private long _bytes;
 
     private BenchClient(ClientWebSocket socket, BenchProtocol protocol)
     {
@@ -44,6 +45,9 @@ internal sealed class BenchClient
     public long Received => Interlocked.Read(ref _received);
 
     public long Frames => Interlocked.Read(ref _frames);
+
+    /// <summary>Payload bytes of the frames that carried messages (WebSocket framing excluded).</summary>
+    public long Bytes => Interlocked.Read(ref _bytes);
 
     /// <summary>Realtime edge: JWT in the Authorization header, then <c>subscribe</c> and wait for its reply.</summary>
     public static async Task<BenchClient> ConnectRealtimeAsync(Uri url, string token, string channel)
@@ -162,6 +166,7 @@ internal sealed class BenchClient
         var carry = 0;
         var atMessageStart = true;
         var inMessage = 0L;
+        var messageBytes = 0L;
         try
         {
             while (_socket.State == WebSocketState.Open && !_stop.IsCancellationRequested)
@@ -173,6 +178,7 @@ internal sealed class BenchClient
                 }
 
                 var total = carry + r.Count;
+                messageBytes += r.Count;
                 carry = 0;
                 if (_protocol == BenchProtocol.SocketIo)
                 {
@@ -214,9 +220,11 @@ internal sealed class BenchClient
                     {
                         Interlocked.Add(ref _received, inMessage);
                         Interlocked.Increment(ref _frames);
+                        Interlocked.Add(ref _bytes, messageBytes);
                     }
 
                     inMessage = 0;
+                    messageBytes = 0;
                 }
             }
         }

@@ -11,6 +11,7 @@ internal sealed record BenchOptions(
     int Payload,
     int Publishers,
     int Warmup,
+    int Rate,
     int? RoomHistory,
     double? MaxLoad,
     int MaxLoadWaitSeconds,
@@ -41,6 +42,7 @@ internal sealed record BenchOptions(
             Int("payload", 100),
             Int("publishers", 16),
             Int("warmup", 0),
+            Int("rate", 0),
             args.Contains("--room-history") ? Int("room-history", 100) : null,
             args.Contains("--max-load") ? double.Parse(Get("max-load", "1"), CultureInfo.InvariantCulture) : null,
             Int("max-load-wait", 300),
@@ -56,10 +58,10 @@ internal sealed record BenchOptions(
         }
 
         if (options.Connections is < 1 or > 15000 || options.Rooms is < 1 or > 10000 || options.Messages is < 1 or > 1_000_000
-            || options.Payload is < 11 or > 64 * 1024 || options.Publishers is < 1 or > 256 || options.Warmup is < 0 or > 100_000
+            || options.Payload is < 11 or > 64 * 1024 || options.Publishers is < 1 or > 256 || options.Warmup is < 0 or > 100_000 || options.Rate is < 0 or > 1_000_000
             || options.RoomHistory is < 0 || options.MaxLoadWaitSeconds is < 0 or > 3600)
         {
-            throw new ArgumentException("connections 1..15000 (the per-process open-file limit here is 20000), rooms 1..10000, messages 1..1000000, payload 11..65536, publishers 1..256, warmup 0..100000, max-load-wait 0..3600");
+            throw new ArgumentException("connections 1..15000 (the per-process open-file limit here is 20000), rooms 1..10000, messages 1..1000000, payload 11..65536, publishers 1..256, warmup 0..100000, rate 0..1000000, max-load-wait 0..3600");
         }
 
         return options;

@@ -23,8 +23,11 @@ internal interface IBenchSystem : IAsyncDisposable
 
     Task<BenchClient> ConnectAsync(int n, string room);
 
-    /// <summary>Publishes <paramref name="messages"/> messages round-robin to rooms r0..r(rooms-1) and returns when all were sent.</summary>
-    Task PublishAsync(int rooms, int messages, int concurrency, string payload);
+    /// <summary>
+    /// Publishes <paramref name="messages"/> messages round-robin to rooms r0..r(rooms-1), at most
+    /// <paramref name="rate"/> per second when it is above 0, and returns when all were sent.
+    /// </summary>
+    Task PublishAsync(int rooms, int messages, int concurrency, int rate, string payload);
 
     public static IBenchSystem Create(BenchOptions options, string root, int redisPort) => options.System switch
     {
@@ -99,13 +102,19 @@ internal sealed class RealtimeSystem(BenchOptions options, string root, int redi
         return BenchClient.ConnectRealtimeAsync(new Uri($"ws://127.0.0.1:{_edgePort}/ws"), token, $"room:{room}");
     }
 
-    public async Task PublishAsync(int rooms, int messages, int concurrency, string payload)
+    public async Task PublishAsync(int rooms, int messages, int concurrency, int rate, string payload)
     {
         var grpc = _grpc ?? throw new InvalidOperationException("not started");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async p =>
         {
             for (var m = p; m < messages; m += concurrency)
             {
+                if (rate > 0 && TimeSpan.FromSeconds(m / (double)rate) - watch.Elapsed is { TotalMilliseconds: >= 1 } wait)
+                {
+                    await Task.Delay(wait);
+                }
+
                 await grpc.PublishAsync(new PublishRequest { Target = new Target { Room = $"r{m % rooms}" }, Event = "bench", Data = payload });
             }
         }));
@@ -149,10 +158,10 @@ internal abstract class PeerSystem : IBenchSystem
 
     public abstract Task<BenchClient> ConnectAsync(int n, string room);
 
-    public async Task PublishAsync(int rooms, int messages, int concurrency, string payload)
+    public async Task PublishAsync(int rooms, int messages, int concurrency, int rate, string payload)
     {
         var publisher = _publisher ?? throw new InvalidOperationException("not started");
-        await publisher.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"publish {rooms} {messages} {concurrency} {payload}"));
+        await publisher.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"publish {rooms} {messages} {concurrency} {rate} {payload}"));
         await publisher.ReadLineAsync("done", TimeSpan.FromSeconds(300));
     }
 

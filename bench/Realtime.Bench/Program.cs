@@ -4,7 +4,7 @@ using System.Text;
 using Realtime.Bench;
 
 // Usage: dotnet run -c Release --project bench/Realtime.Bench -- [--system realtime|signalr|socketio]
-//   [--connections 4000] [--rooms 20] [--messages 2000] [--payload 100] [--publishers 16] [--warmup 0]
+//   [--connections 4000] [--rooms 20] [--messages 2000] [--payload 100] [--publishers 16] [--warmup 0] [--rate 0]
 //   [--room-history N] [--max-load 1.0] [--max-load-wait 300] [--out bench/results/x.md]
 // See bench/README.md.
 var options = BenchOptions.Parse(args);
@@ -74,14 +74,16 @@ async Task<bool> WaitForAsync(long count, TimeSpan timeout)
 
 long receivedBefore = 0;
 long framesBefore = 0;
+long bytesBefore = 0;
 if (options.Warmup > 0)
 {
     // Not measured: lets each runtime compile its delivery path before the measured window.
-    await system.PublishAsync(options.Rooms, options.Warmup, options.Publishers, payload);
+    await system.PublishAsync(options.Rooms, options.Warmup, options.Publishers, 0, payload);
     var warmedUp = await WaitForAsync(Expected(options.Warmup), TimeSpan.FromSeconds(60));
     await Task.Delay(500);
     receivedBefore = clients.Sum(c => c.Received);
     framesBefore = clients.Sum(c => c.Frames);
+    bytesBefore = clients.Sum(c => c.Bytes);
     Console.WriteLine($"warm-up: {options.Warmup} messages, {receivedBefore} of {Expected(options.Warmup)} deliveries{(warmedUp ? string.Empty : " (incomplete)")}");
 }
 
@@ -89,7 +91,7 @@ var expectedDeliveries = Expected(options.Messages);
 var loadBefore = BenchProcess.LoadAverage();
 var cpuBefore = server.CpuSeconds();
 var publishWatch = Stopwatch.StartNew();
-await system.PublishAsync(options.Rooms, options.Messages, options.Publishers, payload);
+await system.PublishAsync(options.Rooms, options.Messages, options.Publishers, options.Rate, payload);
 var publishSeconds = publishWatch.Elapsed.TotalSeconds;
 await WaitForAsync(receivedBefore + expectedDeliveries, TimeSpan.FromSeconds(120));
 var deliverSeconds = publishWatch.Elapsed.TotalSeconds;
@@ -97,6 +99,7 @@ var cpu = server.CpuSeconds() - cpuBefore;
 await Task.Delay(500); // anything beyond the expected count (duplicates) shows up here
 var received = clients.Sum(c => c.Received) - receivedBefore;
 var frames = clients.Sum(c => c.Frames) - framesBefore;
+var bytes = clients.Sum(c => c.Bytes) - bytesBefore;
 var complete = received == expectedDeliveries ? "yes" : received > expectedDeliveries ? "no (extra)" : "no (missing)";
 
 var os = File.Exists("/etc/os-release")
@@ -108,10 +111,10 @@ result.AppendLine(CultureInfo.InvariantCulture, $"### {options.System} — {Date
 result.AppendLine();
 result.AppendLine(CultureInfo.InvariantCulture, $"Command: `dotnet run -c Release --project bench/Realtime.Bench -- {string.Join(' ', args)}`");
 result.AppendLine();
-result.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores, {os} ({Environment.OSVersion}), .NET {Environment.Version}{node}; load average (1/5/15 min) at start {string.Join(" / ", loadAtStart.Select(l => l.ToString("F2", CultureInfo.InvariantCulture)))}, before publishing {string.Join(" / ", loadBefore.Select(l => l.ToString("F2", CultureInfo.InvariantCulture)))}. System: {system.Description}; local redis-server; load generator on the same machine. Connected in {connectWatch.Elapsed.TotalSeconds:F1} s; warm-up {options.Warmup} messages (not measured).");
+result.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores, {os} ({Environment.OSVersion}), .NET {Environment.Version}{node}; load average (1/5/15 min) at start {string.Join(" / ", loadAtStart.Select(l => l.ToString("F2", CultureInfo.InvariantCulture)))}, before publishing {string.Join(" / ", loadBefore.Select(l => l.ToString("F2", CultureInfo.InvariantCulture)))}. System: {system.Description}; local redis-server; load generator on the same machine. Connected in {connectWatch.Elapsed.TotalSeconds:F1} s; warm-up {options.Warmup} messages (not measured); publish rate {(options.Rate > 0 ? $"paced at {options.Rate} messages/s" : "unpaced")}, {options.Publishers} in flight.");
 result.AppendLine();
 result.AppendLine(Header);
-result.AppendLine(CultureInfo.InvariantCulture, $"| {options.System} | {options.Connections} | {options.Rooms} | {options.Messages} | {options.Payload} | {expectedDeliveries} | {received} | {complete} | {publishSeconds:F2} | {deliverSeconds:F2} | {cpu:F2} | **{received / Math.Max(cpu, 0.01):F0}** | {received / deliverSeconds:F0} | {received / (double)Math.Max(frames, 1):F2} | {rssIdle / 1048576.0:F1} | {rssConnected / 1048576.0:F1} | **{perConnection / 1024:F1}** | {loadBefore[0]:F2} |");
+result.AppendLine(CultureInfo.InvariantCulture, $"| {options.System} | {options.Connections} | {options.Rooms} | {options.Messages} | {options.Payload} | {expectedDeliveries} | {received} | {complete} | {publishSeconds:F2} | {deliverSeconds:F2} | {cpu:F2} | **{received / Math.Max(cpu, 0.01):F0}** | {received / deliverSeconds:F0} | {received / (double)Math.Max(frames, 1):F2} | {rssIdle / 1048576.0:F1} | {rssConnected / 1048576.0:F1} | **{perConnection / 1024:F1}** | {loadBefore[0]:F2} | {(options.Rate > 0 ? options.Rate.ToString(CultureInfo.InvariantCulture) : "unpaced")} | {bytes / (double)Math.Max(received, 1):F0} |");
 Console.WriteLine(result);
 if (options.Out is not null)
 {
@@ -130,6 +133,6 @@ return received == expectedDeliveries ? 0 : 1;
 internal static partial class Program
 {
     private const string Header =
-        "| system | conns | rooms | messages | payload B | deliveries expected | received | all arrived | publish s | until delivered s | server CPU s | deliveries / server CPU-s | deliveries / wall s | msgs / frame | server RSS idle MiB | RSS connected MiB | KiB / conn | load 1m |\n"
-        + "| --- | --: | --: | --: | --: | --: | --: | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |";
+        "| system | conns | rooms | messages | payload B | deliveries expected | received | all arrived | publish s | until delivered s | server CPU s | deliveries / server CPU-s | deliveries / wall s | msgs / frame | server RSS idle MiB | RSS connected MiB | KiB / conn | load 1m | pace msg/s | wire B / msg |\n"
+        + "| --- | --: | --: | --: | --: | --: | --: | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |";
 }

@@ -12,6 +12,7 @@ using Realtime.Core.Bus;
 using Realtime.Core.History;
 using Realtime.Core.Instances;
 using Realtime.Core.Options;
+using Realtime.Core.Presence;
 using Realtime.Redis;
 
 namespace Realtime.Hosting;
@@ -42,6 +43,7 @@ public static class RealtimeHostingExtensions
             .Validate(o => TryParseRedis(o.Url), "Realtime:Redis:Url (REDIS_URL) is not a valid redis:// URL or StackExchange.Redis configuration string.")
             .ValidateOnStart();
         builder.Services.AddOptions<HistoryOptions>().BindConfiguration(HistoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<PresenceOptions>().BindConfiguration(PresenceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         var clustering = builder.Configuration.GetValue("Realtime:EnableClustering", true);
@@ -51,6 +53,7 @@ public static class RealtimeHostingExtensions
             builder.Services.AddSingleton<IMessageBus, RedisMessageBus>();
             builder.Services.AddSingleton<IHistoryStore, RedisHistoryStore>();
             builder.Services.AddSingleton<IInstanceRegistry, RedisInstanceRegistry>();
+            builder.Services.AddSingleton<IPresenceStore, RedisPresenceStore>();
         }
         else
         {
@@ -58,6 +61,7 @@ public static class RealtimeHostingExtensions
             builder.Services.AddSingleton<IMessageBus, InMemoryMessageBus>();
             builder.Services.AddSingleton<IHistoryStore, InMemoryHistoryStore>();
             builder.Services.AddSingleton<IInstanceRegistry, InMemoryInstanceRegistry>();
+            builder.Services.AddSingleton<IPresenceStore, InMemoryPresenceStore>();
         }
 
         // One registry per host (not the static default) so several hosts in one test process keep their own numbers.

@@ -7,7 +7,8 @@ namespace Realtime.Redis;
 /// Every Redis key and pub/sub channel name, built in one place. Keys of one channel share
 /// the hash tag <c>{channel}</c> so they live in one Redis Cluster slot:
 /// <c>rt:{room:lobby}</c> (pub/sub), <c>rt:{room:lobby}:meta</c>, <c>rt:{room:lobby}:hist</c>,
-/// <c>rt:{room:lobby}:idem:&lt;key&gt;</c>; the instance registry is <c>rt:instances</c>.
+/// <c>rt:{room:lobby}:idem:&lt;key&gt;</c>, <c>rt:{room:lobby}:presence</c> (+ <c>:exp</c>);
+/// the instance registry is <c>rt:instances</c>.
 /// </summary>
 public sealed class RedisChannels(string prefix)
 {
@@ -18,6 +19,10 @@ public sealed class RedisChannels(string prefix)
     public RedisKey Meta(string channel) => $"{Prefix}:{{{channel}}}:meta";
 
     public RedisKey History(string channel) => $"{Prefix}:{{{channel}}}:hist";
+
+    public RedisKey Presence(string channel) => $"{Prefix}:{{{channel}}}:presence";
+
+    public RedisKey PresenceExpiry(string channel) => $"{Prefix}:{{{channel}}}:presence:exp";
 
     public RedisKey Idempotency(ChannelName channel, string key) => $"{Prefix}:{{{channel.Value}}}:idem:{key}";
 

@@ -13,6 +13,10 @@ internal static class RedisScripts
 
     public static string History { get; } = Load("history");
 
+    public static string PresenceAdd { get; } = Load("presence_add");
+
+    public static string PresenceGet { get; } = Load("presence_get");
+
     private static string Load(string name)
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"Realtime.Redis.Scripts.{name}.lua")

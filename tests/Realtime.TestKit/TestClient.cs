@@ -130,8 +130,15 @@ public sealed class TestClient : IAsyncDisposable
         return _socket.CloseStatus;
     }
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         try
         {
             if (_socket.State == WebSocketState.Open)

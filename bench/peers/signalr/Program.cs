@@ -6,7 +6,9 @@ using Realtime.Bench.SignalRPeer;
 
 // Usage:
 //   server  --port 5000 --redis 127.0.0.1:6379   holds connections on ws://127.0.0.1:PORT/hub
-//   publish --redis 127.0.0.1:6379               reads "publish <rooms> <messages> <concurrency> <json>" lines
+//   publish --redis 127.0.0.1:6379               reads "publish <rooms> <messages> <concurrency> [<rate>] <json>" lines
+//                                                (at most <rate> messages per second when given and > 0),
+//                                                answers "done <messages> <seconds>"
 // Both print "ready" on stdout when started. Loopback only.
 var mode = args.Length > 0 ? args[0] : "server";
 var redis = Arg(args, "redis", "127.0.0.1:6379");
@@ -49,10 +51,17 @@ Console.WriteLine("ready");
 for (var handled = 0; handled < 100 && Console.In.ReadLine() is { } line; handled++)
 {
     var parts = line.Trim().Split(' ', 5);
+    var rate = 0;
+    if (parts.Length == 5 && !parts[4].StartsWith('{') && parts[4].Split(' ', 2) is [var r, var json] && int.TryParse(r, CultureInfo.InvariantCulture, out rate))
+    {
+        parts[4] = json;
+    }
+
     if (parts.Length != 5 || parts[0] != "publish"
         || !int.TryParse(parts[1], CultureInfo.InvariantCulture, out var rooms) || rooms < 1
         || !int.TryParse(parts[2], CultureInfo.InvariantCulture, out var messages) || messages is < 1 or > 1_000_000
-        || !int.TryParse(parts[3], CultureInfo.InvariantCulture, out var concurrency) || concurrency is < 1 or > 1000)
+        || !int.TryParse(parts[3], CultureInfo.InvariantCulture, out var concurrency) || concurrency is < 1 or > 1000
+        || rate is < 0 or > 1_000_000)
     {
         Console.WriteLine("error bad command");
         continue;
@@ -65,6 +74,11 @@ for (var handled = 0; handled < 100 && Console.In.ReadLine() is { } line; handle
     {
         for (var m = p; m < messages; m += concurrency)
         {
+            if (rate > 0 && TimeSpan.FromSeconds(m / (double)rate) - watch.Elapsed is { TotalMilliseconds: >= 1 } wait)
+            {
+                await Task.Delay(wait);
+            }
+
             await hub.Clients.Group($"r{m % rooms}").SendAsync("msg", data);
         }
     });

@@ -5,6 +5,7 @@ using Realtime.Core.Bus;
 using Realtime.Core.Channels;
 using Realtime.Core.History;
 using Realtime.Core.Instances;
+using Realtime.Core.Presence;
 using Realtime.Dispatcher.Hosting;
 using Realtime.Dispatcher.Kubernetes;
 using Realtime.Dispatcher.Publishing;
@@ -21,6 +22,7 @@ public sealed partial class DispatcherService(
     Publisher publisher,
     IHistoryStore history,
     IInstanceRegistry instances,
+    IPresenceStore presence,
     IOptions<DispatcherOptions> options,
     EdgePodView pods,
     DispatcherMetrics metrics,
@@ -86,6 +88,19 @@ public sealed partial class DispatcherService(
         }
 
         metrics.HistoryReads.WithLabels("ok").Inc();
+        return response;
+    });
+
+    public override Task<GetPresenceResponse> GetPresence(GetPresenceRequest request, ServerCallContext context) => Guard(async () =>
+    {
+        if (!ChannelName.TryParse(request.Channel, out var channel, out var error))
+        {
+            throw new PublishValidationException("channel: " + error);
+        }
+
+        var entries = await presence.GetAsync(channel.Value.Value, context.CancellationToken);
+        var response = new GetPresenceResponse { Users = (uint)entries.Select(e => e.UserId).Distinct(StringComparer.Ordinal).Count() };
+        response.Clients.AddRange(entries.Select(e => new PresenceClient { ConnectionId = e.ConnectionId, User = e.UserId, ServerId = e.ServerId }));
         return response;
     });
 

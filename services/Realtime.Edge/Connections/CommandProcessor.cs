@@ -6,6 +6,7 @@ using Realtime.Core.History;
 using Realtime.Core.Options;
 using Realtime.Edge.Auth;
 using Realtime.Edge.Hosting;
+using Realtime.Edge.Presence;
 using Realtime.Edge.Protocol;
 using Realtime.Edge.Subscriptions;
 
@@ -14,6 +15,7 @@ namespace Realtime.Edge.Connections;
 /// <summary>Executes client commands (subscribe with recovery, unsubscribe, ping) for one connection at a time.</summary>
 public sealed partial class CommandProcessor(
     SubscriptionTable table,
+    PresenceTracker presence,
     IHistoryStore history,
     TokenValidator tokens,
     IOptions<HistoryOptions> historyOptions,
@@ -26,13 +28,15 @@ public sealed partial class CommandProcessor(
     {
         var member = await table.JoinAsync(connection, channel, buffer: false, cancellationToken);
         connection.Memberships[channel] = member;
+        await presence.JoinedAsync(connection, channel, cancellationToken);
     }
 
     public async Task LeaveAllAsync(Connection connection)
     {
-        foreach (var member in connection.Memberships.Values)
+        foreach (var (channel, member) in connection.Memberships)
         {
             await table.LeaveAsync(member);
+            await presence.LeftAsync(connection, channel);
         }
 
         connection.Memberships.Clear();
@@ -168,6 +172,7 @@ public sealed partial class CommandProcessor(
         try
         {
             connection.Memberships[channel] = await table.JoinAsync(connection, channel, buffer, cancellationToken);
+            await presence.JoinedAsync(connection, channel, cancellationToken);
             return true;
         }
         catch (BusUnavailableException ex)
@@ -199,6 +204,7 @@ public sealed partial class CommandProcessor(
         }
 
         await table.LeaveAsync(member);
+        await presence.LeftAsync(connection, channel.Value.Value);
         connection.TryEnqueue(Frames.Ok(command.Id));
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Realtime.Core.Instances;
 using Realtime.Core.Options;
 using Realtime.Edge.Connections;
+using Realtime.Edge.Presence;
 using Realtime.Edge.Protocol;
 
 namespace Realtime.Edge.Hosting;
@@ -13,6 +14,7 @@ namespace Realtime.Edge.Hosting;
 public sealed partial class EdgeHeartbeatService(
     ConnectionRegistry registry,
     IInstanceRegistry instances,
+    PresenceTracker presence,
     DrainState drain,
     IOptions<EdgeOptions> options,
     IOptions<RealtimeOptions> realtime,
@@ -26,6 +28,8 @@ public sealed partial class EdgeHeartbeatService(
         var tick = heartbeat < ping ? heartbeat : ping;
         var lastPing = time.GetUtcNow();
         var lastHeartbeat = DateTimeOffset.MinValue;
+        var presenceEvery = presence.Ttl / 3;
+        var lastPresence = time.GetUtcNow();
         var registryHealthy = true;
         Log.Started(logger, realtime.Value.ServerId);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Min(1, tick.TotalSeconds)), time);
@@ -53,6 +57,19 @@ public sealed partial class EdgeHeartbeatService(
                     }
 
                     registryHealthy = false;
+                }
+            }
+
+            if (now - lastPresence >= presenceEvery && !drain.IsDraining)
+            {
+                lastPresence = now;
+                try
+                {
+                    await presence.RefreshAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    Log.PresenceRefreshFailed(logger, ex);
                 }
             }
 
@@ -87,5 +104,8 @@ public sealed partial class EdgeHeartbeatService(
 
         [LoggerMessage(EventId = 502, Level = LogLevel.Information, Message = "Instance registry heartbeat restored")]
         public static partial void HeartbeatRestored(ILogger logger);
+
+        [LoggerMessage(EventId = 503, Level = LogLevel.Warning, Message = "Presence refresh failed")]
+        public static partial void PresenceRefreshFailed(ILogger logger, Exception exception);
     }
 }

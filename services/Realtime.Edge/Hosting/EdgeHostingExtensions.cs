@@ -1,5 +1,6 @@
 using Realtime.Edge.Auth;
 using Realtime.Edge.Connections;
+using Realtime.Edge.Presence;
 using Realtime.Edge.Subscriptions;
 using Realtime.Hosting;
 
@@ -26,6 +27,7 @@ public static class EdgeHostingExtensions
         builder.Services.AddSingleton<ConnectionRegistry>();
         builder.Services.AddSingleton<DeliveryWorkers>();
         builder.Services.AddSingleton<SubscriptionTable>();
+        builder.Services.AddSingleton<PresenceTracker>();
         builder.Services.AddSingleton<CommandProcessor>();
         builder.Services.AddSingleton<ConnectionHandler>();
         builder.Services.AddSingleton<DrainState>();

@@ -143,7 +143,10 @@ public sealed class RedisMessageBusTests : MessageBusContractTests
     [Fact]
     public async Task PublishScript_RunsBySha_AndSurvivesAScriptFlush()
     {
-        var multiplexer = await _connection.GetAsync();
+        var redis = await RedisServer.GetAsync();
+        var admin = RedisUrl.Parse(redis.Url);
+        admin.AllowAdmin = true;
+        await using var multiplexer = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(admin);
         var server = multiplexer.GetServers()[0];
         await Bus.PublishAsync(Message("room:sha", "1"));
         var before = EvalShaCalls(server);

@@ -1,0 +1,17 @@
+namespace Realtime.Core.Presence;
+
+/// <summary>
+/// Who is in a channel right now. Each edge adds its connections when they join, removes them
+/// when they leave and refreshes them periodically; entries of an edge that died expire after
+/// the presence TTL.
+/// </summary>
+public interface IPresenceStore
+{
+    /// <summary>Adds or refreshes entries (a join, or the edge's periodic refresh).</summary>
+    Task AddAsync(IReadOnlyCollection<(string Channel, PresenceEntry Entry)> entries, TimeSpan ttl, CancellationToken cancellationToken = default);
+
+    Task RemoveAsync(string channel, string connectionId, CancellationToken cancellationToken = default);
+
+    /// <summary>The unexpired entries of a channel (expired ones are pruned).</summary>
+    Task<IReadOnlyList<PresenceEntry>> GetAsync(string channel, CancellationToken cancellationToken = default);
+}

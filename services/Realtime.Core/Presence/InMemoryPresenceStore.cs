@@ -1,0 +1,60 @@
+namespace Realtime.Core.Presence;
+
+/// <summary>Presence of the single-process mode.</summary>
+public sealed class InMemoryPresenceStore(TimeProvider time) : IPresenceStore
+{
+    private readonly Dictionary<string, Dictionary<string, (PresenceEntry Entry, DateTimeOffset Expires)>> _channels = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    public Task AddAsync(IReadOnlyCollection<(string Channel, PresenceEntry Entry)> entries, TimeSpan ttl, CancellationToken cancellationToken = default)
+    {
+        var expires = time.GetUtcNow() + ttl;
+        lock (_gate)
+        {
+            foreach (var (channel, entry) in entries)
+            {
+                if (!_channels.TryGetValue(channel, out var members))
+                {
+                    members = new(StringComparer.Ordinal);
+                    _channels[channel] = members;
+                }
+
+                members[entry.ConnectionId] = (entry, expires);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task RemoveAsync(string channel, string connectionId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (_channels.TryGetValue(channel, out var members) && members.Remove(connectionId) && members.Count == 0)
+            {
+                _channels.Remove(channel);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<PresenceEntry>> GetAsync(string channel, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            if (!_channels.TryGetValue(channel, out var members))
+            {
+                return Task.FromResult<IReadOnlyList<PresenceEntry>>([]);
+            }
+
+            foreach (var id in members.Where(m => m.Value.Expires <= now).Select(m => m.Key).ToList())
+            {
+                members.Remove(id);
+            }
+
+            return Task.FromResult<IReadOnlyList<PresenceEntry>>([.. members.Values.Select(m => m.Entry).OrderBy(e => e.UserId, StringComparer.Ordinal)]);
+        }
+    }
+}

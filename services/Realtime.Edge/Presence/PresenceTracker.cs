@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using Realtime.Core.Bus;
+using Realtime.Core.Channels;
+using Realtime.Core.Options;
+using Realtime.Core.Presence;
+using Realtime.Edge.Connections;
+
+namespace Realtime.Edge.Presence;
+
+/// <summary>
+/// This edge's share of presence: adds a connection to a channel's presence when it joins,
+/// removes it when it leaves, and refreshes everything it holds so that entries of a crashed
+/// edge expire. Presence failures are logged and never fail a subscribe.
+/// </summary>
+public sealed partial class PresenceTracker(IPresenceStore store, IOptions<PresenceOptions> options, IOptions<RealtimeOptions> realtime, ILogger<PresenceTracker> logger)
+{
+    private readonly ConcurrentDictionary<(string Channel, string Connection), PresenceEntry> _local = new();
+
+    public TimeSpan Ttl => TimeSpan.FromSeconds(options.Value.TtlSeconds);
+
+    public int Count => _local.Count;
+
+    public async Task JoinedAsync(Connection connection, string channel, CancellationToken cancellationToken)
+    {
+        if (!ChannelName.TryParse(channel, out var name, out _) || !options.Value.Tracks(name.Value))
+        {
+            return;
+        }
+
+        var entry = new PresenceEntry(connection.Id, connection.Identity.UserId, realtime.Value.ServerId);
+        _local[(channel, connection.Id)] = entry;
+        try
+        {
+            await store.AddAsync([(channel, entry)], Ttl, cancellationToken);
+        }
+        catch (Exception ex) when (ex is BusUnavailableException or OperationCanceledException)
+        {
+            Log.PresenceFailed(logger, ex);
+        }
+    }
+
+    public async Task LeftAsync(Connection connection, string channel)
+    {
+        if (!_local.TryRemove((channel, connection.Id), out _))
+        {
+            return;
+        }
+
+        try
+        {
+            await store.RemoveAsync(channel, connection.Id);
+        }
+        catch (BusUnavailableException ex)
+        {
+            Log.PresenceFailed(logger, ex); // the entry expires after the TTL
+        }
+    }
+
+    /// <summary>Extends every entry this edge holds (called every third of the TTL).</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        var entries = _local.Select(kv => (kv.Key.Channel, kv.Value)).ToList();
+        if (entries.Count > 0)
+        {
+            await store.AddAsync(entries, Ttl, cancellationToken);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 250, Level = LogLevel.Warning, Message = "Presence update failed; it is retried by the next refresh")]
+        public static partial void PresenceFailed(ILogger logger, Exception exception);
+    }
+}
