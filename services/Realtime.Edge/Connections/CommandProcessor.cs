@@ -143,7 +143,8 @@ public sealed partial class CommandProcessor(
 
         if (command.SinceOffset is not { } since)
         {
-            member.Complete(Frames.SubscribeOk(command.Id, channel.Value, page.Epoch, member.Position(page.TopOffset), null), null, []);
+            var position = member.Position(page.TopOffset);
+            member.Complete(Frames.SubscribeOk(command.Id, channel.Value, page.Epoch, position, null), null, [], page.Epoch, position);
             return;
         }
 
@@ -151,7 +152,8 @@ public sealed partial class CommandProcessor(
         metrics.Recoveries.WithLabels(recovered ? "recovered" : "gap").Inc();
         if (!recovered)
         {
-            member.Complete(Frames.SubscribeOk(command.Id, channel.Value, page.Epoch, member.Position(page.TopOffset), false), null, []);
+            var position = member.Position(page.TopOffset);
+            member.Complete(Frames.SubscribeOk(command.Id, channel.Value, page.Epoch, position, false), null, [], page.Epoch, position);
             return;
         }
 
@@ -164,7 +166,7 @@ public sealed partial class CommandProcessor(
             }
         }
 
-        member.Complete(Frames.SubscribeOk(command.Id, channel.Value, page.Epoch, page.TopOffset, true), since, missed);
+        member.Complete(Frames.SubscribeOk(command.Id, channel.Value, page.Epoch, page.TopOffset, true), since, missed, page.Epoch);
     }
 
     private async Task<bool> TryJoinAsync(Connection connection, ClientCommand command, string channel, bool buffer, CancellationToken cancellationToken)

@@ -86,6 +86,18 @@ public sealed class Connection
         }
     }
 
+    /// <summary>Takes whatever is queued (for tests that run no writer loop).</summary>
+    internal List<ReadOnlyMemory<byte>> TakeQueued()
+    {
+        var items = new List<ReadOnlyMemory<byte>>();
+        while (_queue.Reader.TryRead(out var item))
+        {
+            items.Add(item);
+        }
+
+        return items;
+    }
+
     /// <summary>Ends the writer loop without a close frame (the peer is already gone).</summary>
     public void Complete() => _queue.Writer.TryComplete();
 

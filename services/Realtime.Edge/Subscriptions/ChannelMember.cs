@@ -16,6 +16,11 @@ public sealed class ChannelMember(Connection connection, ChannelEntry entry)
     private ulong _firstLive;
     private ulong _lastLive;
 
+    // The highest offset (in _epoch) this member has been sent or promised by a reply: live
+    // messages at or below it are duplicates (the history read can overtake the pub/sub stream).
+    private string _epoch = string.Empty;
+    private ulong _sent;
+
     public Connection Connection { get; } = connection;
 
     public ChannelEntry Entry { get; } = entry;
@@ -29,7 +34,7 @@ public sealed class ChannelMember(Connection connection, ChannelEntry entry)
     }
 
     /// <summary>Called by the channel's delivery worker, in offset order.</summary>
-    public void Deliver(ulong offset, ReadOnlyMemory<byte> frame)
+    public void Deliver(ulong offset, string epoch, ReadOnlyMemory<byte> frame)
     {
         lock (_lock)
         {
@@ -37,6 +42,17 @@ public sealed class ChannelMember(Connection connection, ChannelEntry entry)
             {
                 _buffer.Add((offset, frame));
                 return;
+            }
+
+            if (offset > 0)
+            {
+                if (epoch == _epoch && offset <= _sent)
+                {
+                    return;
+                }
+
+                _epoch = epoch;
+                _sent = offset;
             }
 
             TrackLive(offset);
@@ -62,13 +78,29 @@ public sealed class ChannelMember(Connection connection, ChannelEntry entry)
     /// Sends <paramref name="reply"/>, then the history entries after <paramref name="since"/> that
     /// were not delivered live already, then the buffered live messages not covered by them.
     /// Without <paramref name="since"/> (a plain subscribe, or a recovery that failed) every
-    /// buffered message is sent.
+    /// buffered message is sent. <paramref name="epoch"/> and <paramref name="position"/> (the
+    /// offset the reply promised, without since) let later live messages that the history read
+    /// overtook be recognised as duplicates.
     /// </summary>
-    public void Complete(ReadOnlyMemory<byte> reply, ulong? since, IReadOnlyList<(ulong Offset, ReadOnlyMemory<byte> Frame)> history)
+    public void Complete(ReadOnlyMemory<byte> reply, ulong? since, IReadOnlyList<(ulong Offset, ReadOnlyMemory<byte> Frame)> history, string epoch = "", ulong position = 0)
     {
         lock (_lock)
         {
             Connection.TryEnqueue(reply);
+            if (epoch.Length > 0)
+            {
+                if (epoch != _epoch)
+                {
+                    _sent = 0;
+                }
+
+                _epoch = epoch;
+
+                // With since, the client has everything up to it; without, the reply promised
+                // everything after position. History and buffered messages raise it as they go.
+                _sent = Math.Max(_sent, since ?? position);
+            }
+
             ulong lastSent = 0;
             foreach (var (offset, frame) in history)
             {
@@ -76,6 +108,7 @@ public sealed class ChannelMember(Connection connection, ChannelEntry entry)
                 {
                     Connection.TryEnqueue(frame);
                     lastSent = offset;
+                    _sent = Math.Max(_sent, offset);
                 }
             }
 
@@ -84,9 +117,10 @@ public sealed class ChannelMember(Connection connection, ChannelEntry entry)
             {
                 foreach (var (offset, frame) in _buffer)
                 {
-                    if (offset == 0 || offset > threshold)
+                    if (offset == 0 || (offset > threshold && (offset > _sent || epoch.Length == 0)))
                     {
                         TrackLive(offset);
+                        _sent = Math.Max(_sent, offset);
                         Connection.TryEnqueue(frame);
                     }
                 }

@@ -111,7 +111,7 @@ public sealed partial class DeliveryWorkers : IAsyncDisposable
         var bytes = Frames.Message(frame.Envelope, frame.Offset, frame.Epoch);
         foreach (var member in members)
         {
-            member.Deliver(frame.Offset, bytes);
+            member.Deliver(frame.Offset, frame.Epoch, bytes);
         }
 
         _metrics.Deliveries.Inc(members.Length);
