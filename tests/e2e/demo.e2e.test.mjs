@@ -147,11 +147,20 @@ describe('demo page on two edges', { timeout: 120_000 }, () => {
   });
 
   it('moves page A to edge B when edge A is killed, and recovers what was published meanwhile, once', async () => {
-    await cluster.edges[0].kill(); // SIGKILL: no drain, no goodbye
-    for (let n = 1; n <= 3; n++) {
-      await cluster.publish({ room: 'lobby' }, 'chat.message', { text: `while away ${n}`, from: 'backend' });
+    // Freeze edge B first, so page A has nowhere to go while the messages are published: they can
+    // only reach it through recovery from history once edge B is back.
+    cluster.edges[1].pause();
+    try {
+      await cluster.edges[0].kill(); // SIGKILL: no drain, no goodbye
+      await pageA.waitForFunction(() => document.querySelector('#state')?.dataset.state !== 'connected', null, { timeout: WAIT_MS });
+      for (let n = 1; n <= 3; n++) {
+        await cluster.publish({ room: 'lobby' }, 'chat.message', { text: `while away ${n}`, from: 'backend' });
+      }
+      await cluster.publish({ user: 'alice' }, 'notification', { text: 'missed note', from: 'backend' });
+      assert.notEqual(await pageA.$eval('#state', (e) => e.dataset.state), 'connected', 'page A has no edge while the messages are published');
+    } finally {
+      cluster.edges[1].resume();
     }
-    await cluster.publish({ user: 'alice' }, 'notification', { text: 'missed note', from: 'backend' });
 
     await pageA.waitForFunction(() => document.querySelector('#server')?.textContent === 'edge-b' && document.querySelector('#state')?.dataset.state === 'connected', null, { timeout: WAIT_MS });
     await waitForText(pageA, '#messages', 'while away 3');
