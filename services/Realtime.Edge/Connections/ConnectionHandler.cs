@@ -106,15 +106,24 @@ public sealed partial class ConnectionHandler(
     private async Task ReceiveLoopAsync(WebSocket socket, Connection connection, CancellationToken cancellationToken)
     {
         var max = options.Value.MaxIncomingMessageBytes;
-        var buffer = ArrayPool<byte>.Shared.Rent(max);
         var malformed = 0;
-        try
+        while (true)
         {
-            while (true)
+            // Wait for the next message without holding a buffer: an idle connection (most of
+            // them) then costs no receive buffer at all; one is rented per message.
+            var first = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
+            if (first.MessageType == WebSocketMessageType.Close)
+            {
+                connection.RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
+                return;
+            }
+
+            var buffer = ArrayPool<byte>.Shared.Rent(max);
+            try
             {
                 var length = 0;
-                ValueWebSocketReceiveResult result;
-                do
+                var result = first;
+                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close)
                 {
                     if (length >= max)
                     {
@@ -126,7 +135,6 @@ public sealed partial class ConnectionHandler(
                     result = await socket.ReceiveAsync(buffer.AsMemory(length, max - length), cancellationToken);
                     length += result.Count;
                 }
-                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
 
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
@@ -180,10 +188,10 @@ public sealed partial class ConnectionHandler(
                     await commands.ExecuteAsync(connection, command, cancellationToken);
                 }
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 
