@@ -33,6 +33,8 @@ format:
 	dotnet format Realtime.sln --verify-no-changes
 
 bench:
+	dotnet build services/Realtime.Edge -c Release -v quiet
+	dotnet build services/Realtime.Dispatcher -c Release -v quiet
 	dotnet run -c Release --project bench/Realtime.Bench -- $(ARGS)
 
 images:
