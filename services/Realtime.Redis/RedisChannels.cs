@@ -14,7 +14,10 @@ public sealed class RedisChannels(string prefix)
 {
     public string Prefix { get; } = prefix;
 
-    public RedisChannel PubSub(string channel) => RedisChannel.Literal($"{Prefix}:{{{channel}}}");
+    /// <summary>The pub/sub channel name; <see cref="RedisConnection.PubSub"/> picks classic or sharded.</summary>
+    public string PubSubName(string channel) => $"{Prefix}:{{{channel}}}";
+
+    public RedisChannel PubSub(string channel) => RedisChannel.Literal(PubSubName(channel));
 
     public RedisKey Meta(string channel) => $"{Prefix}:{{{channel}}}:meta";
 

@@ -32,6 +32,17 @@ public sealed partial class RedisConnection : IAsyncDisposable
 
     public Task<IConnectionMultiplexer> GetAsync() => _multiplexer.Value;
 
+    /// <summary>
+    /// True when the server is a Redis Cluster: pub/sub then uses sharded channels
+    /// (SSUBSCRIBE / SPUBLISH), so each message is handled by the one shard owning its channel's
+    /// slot instead of being broadcast across the whole cluster bus.
+    /// </summary>
+    public bool IsCluster { get; private set; }
+
+    /// <summary>The pub/sub channel of a Realtime channel: sharded on a cluster, classic otherwise.</summary>
+    public RedisChannel PubSub(string channel) =>
+        IsCluster ? RedisChannel.Sharded(Channels.PubSubName(channel)) : RedisChannel.Literal(Channels.PubSubName(channel));
+
     public async ValueTask DisposeAsync()
     {
         if (_multiplexer.IsValueCreated && _multiplexer.Value.IsCompletedSuccessfully)
@@ -46,6 +57,12 @@ public sealed partial class RedisConnection : IAsyncDisposable
         var multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration);
         multiplexer.ConnectionFailed += (_, e) => Log.ConnectionFailed(_logger, e.EndPoint?.ToString() ?? "?", e.FailureType.ToString(), e.Exception);
         multiplexer.ConnectionRestored += (_, e) => Log.ConnectionRestored(_logger, e.EndPoint?.ToString() ?? "?");
+        IsCluster = multiplexer.GetServers().Any(s => s.IsConnected && s.ServerType == ServerType.Cluster);
+        if (IsCluster)
+        {
+            Log.ClusterMode(_logger);
+        }
+
         return multiplexer;
     }
 
@@ -59,5 +76,8 @@ public sealed partial class RedisConnection : IAsyncDisposable
 
         [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Redis connection to {Endpoint} restored")]
         public static partial void ConnectionRestored(ILogger logger, string endpoint);
+
+        [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Redis Cluster detected: using sharded pub/sub (SSUBSCRIBE/SPUBLISH)")]
+        public static partial void ClusterMode(ILogger logger);
     }
 }

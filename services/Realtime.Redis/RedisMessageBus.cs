@@ -28,22 +28,22 @@ public sealed class RedisMessageBus(RedisConnection connection, IOptions<History
             keys.History(channel),
             keys.Idempotency(message.Channel, message.IdempotencyKey ?? "-"),
         ];
-        RedisValue[] args =
-        [
-            (RedisValue)keys.PubSub(channel).ToString(),
-            message.Envelope,
-            policy.MaxMessages,
-            (long)policy.Ttl.TotalSeconds,
-            InMemoryEpoch(),
-            window,
-            message.MessageId,
-            options.MetaTtlSeconds,
-        ];
-
         RedisResult result;
         try
         {
             var db = (await connection.GetAsync().WaitAsync(connection.OperationTimeout, cancellationToken)).GetDatabase();
+            RedisValue[] args =
+            [
+                keys.PubSubName(channel),
+                message.Envelope,
+                policy.MaxMessages,
+                (long)policy.Ttl.TotalSeconds,
+                NewEpoch(),
+                window,
+                message.MessageId,
+                options.MetaTtlSeconds,
+                connection.IsCluster ? 1 : 0,
+            ];
             result = await db.ScriptEvaluateAsync(RedisScripts.Publish, scriptKeys, args).WaitAsync(connection.OperationTimeout, cancellationToken);
         }
         catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException or TimeoutException or ObjectDisposedException)
@@ -68,7 +68,7 @@ public sealed class RedisMessageBus(RedisConnection connection, IOptions<History
         try
         {
             var multiplexer = await connection.GetAsync().WaitAsync(connection.OperationTimeout, cancellationToken);
-            var queue = await multiplexer.GetSubscriber().SubscribeAsync(connection.Channels.PubSub(channel));
+            var queue = await multiplexer.GetSubscriber().SubscribeAsync(connection.PubSub(channel));
             queue.OnMessage(message => handler((byte[])message.Message!));
             return new Subscription(queue);
         }
@@ -78,7 +78,7 @@ public sealed class RedisMessageBus(RedisConnection connection, IOptions<History
         }
     }
 
-    private static string InMemoryEpoch() => Guid.NewGuid().ToString("N")[..12];
+    private static string NewEpoch() => Guid.NewGuid().ToString("N")[..12];
 
     private sealed class Subscription(ChannelMessageQueue queue) : IAsyncDisposable
     {

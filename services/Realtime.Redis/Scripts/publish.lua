@@ -8,6 +8,7 @@
 -- ARGV[4] history ttl seconds  ARGV[5] epoch to use if the channel has none
 -- ARGV[6] idempotency window seconds (0 = none)
 -- ARGV[7] message id           ARGV[8] meta ttl seconds
+-- ARGV[9] 1 = Redis Cluster: SPUBLISH on the sharded channel (same slot as the keys), else PUBLISH
 -- Returns { deduplicated (0/1), "<offset>:<epoch>:<message id>" }
 local window = tonumber(ARGV[6])
 if window > 0 then
@@ -55,7 +56,7 @@ if maxlen > 0 then
   redis.call('EXPIRE', KEYS[1], tonumber(ARGV[8]))
 end
 
-redis.call('PUBLISH', ARGV[1], offset .. ':' .. epoch .. ':' .. ARGV[2])
+redis.call(ARGV[9] == '1' and 'SPUBLISH' or 'PUBLISH', ARGV[1], offset .. ':' .. epoch .. ':' .. ARGV[2])
 local result = offset .. ':' .. epoch .. ':' .. ARGV[7]
 if window > 0 then
   redis.call('SET', KEYS[3], result, 'EX', window)
