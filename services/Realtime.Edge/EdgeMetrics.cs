@@ -31,6 +31,8 @@ public sealed class EdgeMetrics(IMetricFactory factory)
 
     public Counter Recoveries { get; } = factory.CreateCounter("realtime_edge_recoveries_total", "Subscribe requests with a position, by result.", ["result"]);
 
+    public Counter Resyncs { get; } = factory.CreateCounter("realtime_edge_resyncs_total", "Resyncs from history after the broker subscription connection was restored.");
+
     public Counter Disconnects { get; } = factory.CreateCounter("realtime_edge_disconnects_total", "Connections closed on request of the backend (Disconnect).");
 
     public Counter CommandErrors { get; } = factory.CreateCounter("realtime_edge_command_errors_total", "Client commands refused, by code.", ["code"]);

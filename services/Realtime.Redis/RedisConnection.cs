@@ -39,6 +39,9 @@ public sealed partial class RedisConnection : IAsyncDisposable
     /// </summary>
     public bool IsCluster { get; private set; }
 
+    /// <summary>Raised when a subscription connection comes back (StackExchange.Redis resubscribes by itself).</summary>
+    public event EventHandler? SubscriptionsRestored;
+
     /// <summary>The pub/sub channel of a Realtime channel: sharded on a cluster, classic otherwise.</summary>
     public RedisChannel PubSub(string channel) =>
         IsCluster ? RedisChannel.Sharded(Channels.PubSubName(channel)) : RedisChannel.Literal(Channels.PubSubName(channel));
@@ -56,7 +59,14 @@ public sealed partial class RedisConnection : IAsyncDisposable
         Log.Connecting(_logger, string.Join(",", configuration.EndPoints));
         var multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration);
         multiplexer.ConnectionFailed += (_, e) => Log.ConnectionFailed(_logger, e.EndPoint?.ToString() ?? "?", e.FailureType.ToString(), e.Exception);
-        multiplexer.ConnectionRestored += (_, e) => Log.ConnectionRestored(_logger, e.EndPoint?.ToString() ?? "?");
+        multiplexer.ConnectionRestored += (_, e) =>
+        {
+            Log.ConnectionRestored(_logger, e.EndPoint?.ToString() ?? "?");
+            if (e.ConnectionType == ConnectionType.Subscription)
+            {
+                SubscriptionsRestored?.Invoke(this, EventArgs.Empty);
+            }
+        };
         IsCluster = multiplexer.GetServers().Any(s => s.IsConnected && s.ServerType == ServerType.Cluster);
         if (IsCluster)
         {

@@ -15,6 +15,12 @@ public sealed class RedisMessageBus(RedisConnection connection, IOptions<History
 {
     public bool IsConnected => connection.IsConnected;
 
+    public event EventHandler? SubscriptionsRestored
+    {
+        add => connection.SubscriptionsRestored += value;
+        remove => connection.SubscriptionsRestored -= value;
+    }
+
     public async Task<PublishResult> PublishAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
     {
         var options = history.Value;

@@ -18,4 +18,10 @@ public interface IMessageBus
 
     /// <summary>True while the broker connection is up.</summary>
     bool IsConnected { get; }
+
+    /// <summary>
+    /// Raised after the broker's subscription connection was lost and restored: messages published
+    /// meanwhile never reached this process's subscriptions (subscribers can fill the gap from history).
+    /// </summary>
+    event EventHandler? SubscriptionsRestored;
 }

@@ -5,6 +5,13 @@ public sealed class InMemoryMessageBus(InMemoryChannelLog log) : IMessageBus
 {
     public bool IsConnected => true;
 
+    /// <summary>Never raised: the in-process bus cannot lose its subscriptions.</summary>
+    public event EventHandler? SubscriptionsRestored
+    {
+        add { }
+        remove { }
+    }
+
     public Task<PublishResult> PublishAsync(OutgoingMessage message, CancellationToken cancellationToken = default) =>
         Task.FromResult(log.Publish(message));
 

@@ -33,6 +33,8 @@ public static class EdgeHostingExtensions
         builder.Services.AddSingleton<DrainState>();
         builder.Services.AddHostedService<DrainService>();
         builder.Services.AddHostedService<EdgeHeartbeatService>();
+        builder.Services.AddSingleton<ResyncService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ResyncService>());
         builder.Services.AddHealthChecks().AddCheck<DrainHealthCheck>("drain", tags: [RealtimeHostingExtensions.ReadyTag]);
         return builder;
     }

@@ -33,6 +33,66 @@ public sealed class ChannelMember(Connection connection, ChannelEntry entry)
         }
     }
 
+    /// <summary>
+    /// Starts a resync after the broker lost messages: buffers live delivery like a subscribe does.
+    /// False (and nothing changes) when the member is answering a subscribe right now.
+    /// </summary>
+    public bool TryBeginResync(out string epoch, out ulong sent)
+    {
+        lock (_lock)
+        {
+            epoch = _epoch;
+            sent = _sent;
+            if (_buffer is not null || epoch.Length == 0)
+            {
+                return false;
+            }
+
+            _buffer = [];
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Ends a resync: sends the history entries this member has not had (same epoch only), then the
+    /// buffered live messages, in offset order and without duplicates.
+    /// </summary>
+    public void CompleteResync(string epoch, IReadOnlyList<(ulong Offset, ReadOnlyMemory<byte> Frame)> history)
+    {
+        lock (_lock)
+        {
+            if (epoch == _epoch)
+            {
+                foreach (var (offset, frame) in history)
+                {
+                    if (offset > _sent)
+                    {
+                        _sent = offset;
+                        TrackLive(offset);
+                        Connection.TryEnqueue(frame);
+                    }
+                }
+            }
+
+            var buffered = _buffer ?? [];
+            _buffer = null;
+            foreach (var (offset, frame) in buffered)
+            {
+                if (offset == 0 || offset > _sent || epoch != _epoch)
+                {
+                    if (offset > 0)
+                    {
+                        _epoch = epoch.Length > 0 ? epoch : _epoch;
+                        _sent = offset;
+                    }
+
+                    TrackLive(offset);
+                    Connection.TryEnqueue(frame);
+                }
+            }
+        }
+    }
+
     /// <summary>Called by the channel's delivery worker, in offset order.</summary>
     public void Deliver(ulong offset, string epoch, ReadOnlyMemory<byte> frame)
     {

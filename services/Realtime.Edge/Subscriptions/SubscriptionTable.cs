@@ -19,6 +19,21 @@ public sealed class SubscriptionTable(IMessageBus bus, DeliveryWorkers workers, 
     /// <summary>Channels with a bus subscription right now.</summary>
     public int ChannelCount => _shards.Sum(s => s.Count);
 
+    /// <summary>A snapshot of the channels with local members.</summary>
+    public IReadOnlyList<ChannelEntry> Entries()
+    {
+        var entries = new List<ChannelEntry>();
+        foreach (var shard in _shards)
+        {
+            lock (shard.Lock)
+            {
+                entries.AddRange(shard.Entries.Values);
+            }
+        }
+
+        return entries;
+    }
+
     public async Task<ChannelMember> JoinAsync(Connection connection, string channel, bool buffer, CancellationToken cancellationToken = default)
     {
         var entry = Acquire(channel);

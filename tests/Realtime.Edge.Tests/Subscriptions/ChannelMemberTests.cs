@@ -92,6 +92,30 @@ public sealed class ChannelMemberTests
     }
 
     [Fact]
+    public void Resync_AfterBrokerLoss_SendsWhatWasMissedThenLive_InOrderOnce()
+    {
+        var member = NewMember();
+        member.Deliver(1, "e1", F("1"));
+        member.Deliver(2, "e1", F("2"));
+        Assert.True(member.TryBeginResync(out var epoch, out var sent));
+        Assert.Equal(("e1", 2UL), (epoch, sent));
+        member.Deliver(5, "e1", F("5"));
+        member.CompleteResync("e1", History(1, 2, 3, 4, 5));
+        member.Deliver(5, "e1", F("5"));
+        member.Deliver(6, "e1", F("6"));
+        Assert.Equal(["1", "2", "3", "4", "5", "6"], Sent());
+    }
+
+    [Fact]
+    public void Resync_NotStartedWhileASubscribeIsBeingAnswered()
+    {
+        var member = NewMember();
+        member.Deliver(1, "e1", F("1"));
+        member.BeginBuffering();
+        Assert.False(member.TryBeginResync(out _, out _));
+    }
+
+    [Fact]
     public void NewEpoch_RestartsOffsets_AndIsDelivered()
     {
         var member = NewMember();

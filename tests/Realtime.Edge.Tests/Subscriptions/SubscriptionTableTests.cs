@@ -106,6 +106,12 @@ public sealed class SubscriptionTableTests : IAsyncDisposable
 
         public bool IsConnected => true;
 
+        public event EventHandler? SubscriptionsRestored
+        {
+            add { }
+            remove { }
+        }
+
         public bool FailNext { get; set; }
 
         public int Active => Volatile.Read(ref _active);

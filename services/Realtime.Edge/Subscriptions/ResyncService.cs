@@ -1,0 +1,126 @@
+using Microsoft.Extensions.Options;
+using Realtime.Core.Bus;
+using Realtime.Core.Channels;
+using Realtime.Core.History;
+using Realtime.Core.Options;
+using Realtime.Edge.Protocol;
+using CoreEnvelope = Realtime.Core.Envelope.Envelope;
+
+namespace Realtime.Edge.Subscriptions;
+
+/// <summary>
+/// When the broker's subscription connection comes back after a drop, messages published in
+/// between never reached this edge. For every history channel with local members this reads the
+/// channel's history from the oldest position any member has, and gives each member what it
+/// missed, merged with live messages by offset: clients see no gap and no duplicate.
+/// </summary>
+public sealed partial class ResyncService(
+    IMessageBus bus,
+    SubscriptionTable table,
+    IHistoryStore history,
+    IOptions<HistoryOptions> historyOptions,
+    EdgeMetrics metrics,
+    ILogger<ResyncService> logger) : IHostedService
+{
+    private int _running;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        bus.SubscriptionsRestored += OnRestored;
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        bus.SubscriptionsRestored -= OnRestored;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Resyncs every history channel with local members; returns how many messages were re-sent candidates.</summary>
+    public async Task<int> ResyncAllAsync(CancellationToken cancellationToken)
+    {
+        var entries = table.Entries();
+        Log.Resyncing(logger, entries.Count);
+        var total = 0;
+        foreach (var entry in entries)
+        {
+            if (!ChannelName.TryParse(entry.Channel, out var name, out _) || historyOptions.Value.For(name.Value) is not { Enabled: true } policy)
+            {
+                continue;
+            }
+
+            var started = new List<(ChannelMember Member, ulong Sent)>();
+            foreach (var member in entry.Members)
+            {
+                if (member.TryBeginResync(out _, out var sent))
+                {
+                    started.Add((member, sent));
+                }
+            }
+
+            if (started.Count == 0)
+            {
+                continue;
+            }
+
+            var frames = new List<(ulong, ReadOnlyMemory<byte>)>();
+            var epoch = string.Empty;
+            try
+            {
+                var page = await history.ReadAsync(entry.Channel, started.Min(s => s.Sent), policy.MaxMessages, cancellationToken);
+                epoch = page.Epoch;
+                foreach (var e in page.Entries)
+                {
+                    frames.Add((e.Offset, Frames.Message(CoreEnvelope.Parser.ParseFrom(e.Envelope.Span), e.Offset, page.Epoch)));
+                }
+            }
+            catch (Exception ex) when (ex is BusUnavailableException or OperationCanceledException)
+            {
+                Log.ResyncFailed(logger, entry.Channel, ex);
+            }
+
+            foreach (var (member, _) in started)
+            {
+                member.CompleteResync(epoch, frames);
+            }
+
+            total += frames.Count;
+        }
+
+        metrics.Resyncs.Inc();
+        return total;
+    }
+
+    private void OnRestored(object? sender, EventArgs e)
+    {
+        if (Interlocked.Exchange(ref _running, 1) == 1)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await ResyncAllAsync(CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                Log.ResyncFailed(logger, "*", ex);
+            }
+            finally
+            {
+                Volatile.Write(ref _running, 0);
+            }
+        });
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 320, Level = LogLevel.Information, Message = "Broker subscriptions restored; resyncing {Count} channels from history")]
+        public static partial void Resyncing(ILogger logger, int count);
+
+        [LoggerMessage(EventId = 321, Level = LogLevel.Warning, Message = "Resync of {Channel} failed")]
+        public static partial void ResyncFailed(ILogger logger, string channel, Exception exception);
+    }
+}
