@@ -48,6 +48,21 @@ public sealed class RedisServer : IAsyncDisposable
         return await StartProcessAsync(binary, port ?? FreePort());
     }
 
+    private void KillNow()
+    {
+        try
+        {
+            if (_process is { HasExited: false })
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // already gone
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_process is { HasExited: false })
@@ -78,7 +93,11 @@ public sealed class RedisServer : IAsyncDisposable
         var binary = FindOnPath("redis-server");
         if (binary is not null)
         {
-            return await StartProcessAsync(binary, FreePort());
+            var server = await StartProcessAsync(binary, FreePort());
+
+            // The shared server lives as long as the test process: stop it when that exits.
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => server.KillNow();
+            return server;
         }
 
         try
