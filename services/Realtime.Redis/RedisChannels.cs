@@ -17,8 +17,6 @@ public sealed class RedisChannels(string prefix)
     /// <summary>The pub/sub channel name; <see cref="RedisConnection.PubSub"/> picks classic or sharded.</summary>
     public string PubSubName(string channel) => $"{Prefix}:{{{channel}}}";
 
-    public RedisChannel PubSub(string channel) => RedisChannel.Literal(PubSubName(channel));
-
     public RedisKey Meta(string channel) => $"{Prefix}:{{{channel}}}:meta";
 
     public RedisKey History(string channel) => $"{Prefix}:{{{channel}}}:hist";

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Realtime.Core.Bus;
 using Realtime.Core.Options;
 using StackExchange.Redis;
 
@@ -31,6 +32,37 @@ public sealed partial class RedisConnection : IAsyncDisposable
     public bool IsConnected => _multiplexer.IsValueCreated && _multiplexer.Value.IsCompletedSuccessfully && _multiplexer.Value.Result.IsConnected;
 
     public Task<IConnectionMultiplexer> GetAsync() => _multiplexer.Value;
+
+    /// <summary>
+    /// Runs one Redis operation with the operation timeout; an unreachable or silent Redis surfaces
+    /// as <see cref="BusUnavailableException"/> (UNAVAILABLE at the API, not-ready at the probes).
+    /// </summary>
+    public async Task<T> RunAsync<T>(Func<IConnectionMultiplexer, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var multiplexer = await GetAsync().WaitAsync(OperationTimeout, cancellationToken);
+            return await operation(multiplexer).WaitAsync(OperationTimeout, cancellationToken);
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            throw new BusUnavailableException("Redis is not reachable: " + ex.Message, ex);
+        }
+    }
+
+    /// <summary><see cref="RunAsync{T}"/> against the default database.</summary>
+    public Task<T> RunOnDatabaseAsync<T>(Func<IDatabase, Task<T>> operation, CancellationToken cancellationToken) =>
+        RunAsync(multiplexer => operation(multiplexer.GetDatabase()), cancellationToken);
+
+    public Task RunOnDatabaseAsync(Func<IDatabase, Task> operation, CancellationToken cancellationToken) =>
+        RunOnDatabaseAsync(async db =>
+        {
+            await operation(db);
+            return true;
+        }, cancellationToken);
+
+    internal static bool IsUnavailable(Exception ex) =>
+        ex is RedisConnectionException or RedisTimeoutException or TimeoutException or ObjectDisposedException;
 
     /// <summary>
     /// True when the server is a Redis Cluster: pub/sub then uses sharded channels

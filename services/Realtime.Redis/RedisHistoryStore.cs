@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Realtime.Core.Bus;
 using Realtime.Core.Channels;
 using Realtime.Core.History;
 using Realtime.Core.Options;
@@ -13,19 +12,12 @@ public sealed class RedisHistoryStore(RedisConnection connection, IOptions<Histo
     public async Task<HistoryPage> ReadAsync(string channel, ulong sinceOffset, int limit, CancellationToken cancellationToken = default)
     {
         var policy = ChannelName.TryParse(channel, out var name, out _) ? history.Value.For(name.Value) : HistoryPolicy.None;
-        RedisResult result;
-        try
-        {
-            var db = (await connection.GetAsync().WaitAsync(connection.OperationTimeout, cancellationToken)).GetDatabase();
-            result = await db.ScriptEvaluateAsync(
+        var result = await connection.RunOnDatabaseAsync(
+            db => db.ScriptEvaluateAsync(
                 RedisScripts.History,
                 [connection.Channels.Meta(channel), connection.Channels.History(channel)],
-                [sinceOffset, policy.Enabled ? Math.Max(0, limit) : 0]).WaitAsync(connection.OperationTimeout, cancellationToken);
-        }
-        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException or TimeoutException or ObjectDisposedException)
-        {
-            throw new BusUnavailableException("Redis is not reachable: " + ex.Message, ex);
-        }
+                [sinceOffset, policy.Enabled ? Math.Max(0, limit) : 0]),
+            cancellationToken);
 
         var parts = (RedisResult[])result!;
         var epoch = (string?)parts[0] ?? string.Empty;

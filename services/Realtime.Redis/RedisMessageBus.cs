@@ -34,28 +34,23 @@ public sealed class RedisMessageBus(RedisConnection connection, IOptions<History
             keys.History(channel),
             keys.Idempotency(message.Channel, message.IdempotencyKey ?? "-"),
         ];
-        RedisResult result;
-        try
-        {
-            var db = (await connection.GetAsync().WaitAsync(connection.OperationTimeout, cancellationToken)).GetDatabase();
-            RedisValue[] args =
+        var epoch = NewEpoch();
+
+        // IsCluster is known once connected, so the arguments are built inside the operation.
+        var result = await connection.RunOnDatabaseAsync(
+            db => db.ScriptEvaluateAsync(RedisScripts.Publish, scriptKeys,
             [
                 keys.PubSubName(channel),
                 message.Envelope,
                 policy.MaxMessages,
                 (long)policy.Ttl.TotalSeconds,
-                NewEpoch(),
+                epoch,
                 window,
                 message.MessageId,
                 options.MetaTtlSeconds,
                 connection.IsCluster ? 1 : 0,
-            ];
-            result = await db.ScriptEvaluateAsync(RedisScripts.Publish, scriptKeys, args).WaitAsync(connection.OperationTimeout, cancellationToken);
-        }
-        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException or TimeoutException or ObjectDisposedException)
-        {
-            throw new BusUnavailableException("Redis is not reachable: " + ex.Message, ex);
-        }
+            ]),
+            cancellationToken);
 
         var parts = (RedisResult[])result!;
         var deduplicated = (long)parts[0] == 1;
@@ -71,17 +66,9 @@ public sealed class RedisMessageBus(RedisConnection connection, IOptions<History
 
     public async Task<IAsyncDisposable> SubscribeAsync(string channel, Action<ReadOnlyMemory<byte>> handler, CancellationToken cancellationToken = default)
     {
-        try
-        {
-            var multiplexer = await connection.GetAsync().WaitAsync(connection.OperationTimeout, cancellationToken);
-            var queue = await multiplexer.GetSubscriber().SubscribeAsync(connection.PubSub(channel));
-            queue.OnMessage(message => handler((byte[])message.Message!));
-            return new Subscription(queue);
-        }
-        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException or TimeoutException)
-        {
-            throw new BusUnavailableException("Redis is not reachable: " + ex.Message, ex);
-        }
+        var queue = await connection.RunAsync(multiplexer => multiplexer.GetSubscriber().SubscribeAsync(connection.PubSub(channel)), cancellationToken);
+        queue.OnMessage(message => handler((byte[])message.Message!));
+        return new Subscription(queue);
     }
 
     private static string NewEpoch() => Guid.NewGuid().ToString("N")[..12];
@@ -98,7 +85,7 @@ public sealed class RedisMessageBus(RedisConnection connection, IOptions<History
                 {
                     await queue.UnsubscribeAsync();
                 }
-                catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException or ObjectDisposedException)
+                catch (Exception ex) when (RedisConnection.IsUnavailable(ex))
                 {
                     // The connection is gone; the server dropped the subscription with it.
                 }

@@ -1,4 +1,3 @@
-using Realtime.Core.Bus;
 using Realtime.Core.Presence;
 using StackExchange.Redis;
 
@@ -10,37 +9,21 @@ namespace Realtime.Redis;
 /// </summary>
 public sealed class RedisPresenceStore(RedisConnection connection) : IPresenceStore
 {
-    public async Task AddAsync(IReadOnlyCollection<(string Channel, PresenceEntry Entry)> entries, TimeSpan ttl, CancellationToken cancellationToken = default)
-    {
-        var db = await GetDatabaseAsync(cancellationToken);
-        var calls = entries.GroupBy(e => e.Channel, StringComparer.Ordinal).SelectMany(group => group.Chunk(200).Select(chunk =>
-        {
-            var args = new List<RedisValue>(1 + (chunk.Length * 2)) { (long)ttl.TotalMilliseconds };
-            foreach (var (_, entry) in chunk)
-            {
-                args.Add(entry.ConnectionId);
-                args.Add($"{entry.UserId}\t{entry.ServerId}");
-            }
+    public Task AddAsync(IReadOnlyCollection<(string Channel, PresenceEntry Entry)> entries, TimeSpan ttl, CancellationToken cancellationToken = default) =>
+        connection.RunOnDatabaseAsync(db => Task.WhenAll(AddCalls(db, entries, ttl)), cancellationToken);
 
-            return db.ScriptEvaluateAsync(RedisScripts.PresenceAdd, [connection.Channels.Presence(group.Key), connection.Channels.PresenceExpiry(group.Key)], [.. args]);
-        })).ToList();
-        await Guard(Task.WhenAll(calls), cancellationToken);
-    }
-
-    public async Task RemoveAsync(string channel, string connectionId, CancellationToken cancellationToken = default)
-    {
-        var db = await GetDatabaseAsync(cancellationToken);
-        var batch = db.CreateBatch();
-        var a = batch.HashDeleteAsync(connection.Channels.Presence(channel), connectionId);
-        var b = batch.SortedSetRemoveAsync(connection.Channels.PresenceExpiry(channel), connectionId);
-        batch.Execute();
-        await Guard(Task.WhenAll(a, b), cancellationToken);
-    }
+    public Task RemoveAsync(string channel, string connectionId, CancellationToken cancellationToken = default) =>
+        connection.RunOnDatabaseAsync(
+            db => Task.WhenAll(
+                db.HashDeleteAsync(connection.Channels.Presence(channel), connectionId),
+                db.SortedSetRemoveAsync(connection.Channels.PresenceExpiry(channel), connectionId)),
+            cancellationToken);
 
     public async Task<IReadOnlyList<PresenceEntry>> GetAsync(string channel, CancellationToken cancellationToken = default)
     {
-        var db = await GetDatabaseAsync(cancellationToken);
-        var result = await Guard(db.ScriptEvaluateAsync(RedisScripts.PresenceGet, [connection.Channels.Presence(channel), connection.Channels.PresenceExpiry(channel)]), cancellationToken);
+        var result = await connection.RunOnDatabaseAsync(
+            db => db.ScriptEvaluateAsync(RedisScripts.PresenceGet, [connection.Channels.Presence(channel), connection.Channels.PresenceExpiry(channel)]),
+            cancellationToken);
         var flat = (RedisResult[])result!;
         var entries = new List<PresenceEntry>(flat.Length / 2);
         for (var i = 0; i + 1 < flat.Length; i += 2)
@@ -52,20 +35,16 @@ public sealed class RedisPresenceStore(RedisConnection connection) : IPresenceSt
         return [.. entries.OrderBy(e => e.UserId, StringComparer.Ordinal).ThenBy(e => e.ConnectionId, StringComparer.Ordinal)];
     }
 
-    private async Task<IDatabase> GetDatabaseAsync(CancellationToken cancellationToken) =>
-        (await Guard(connection.GetAsync(), cancellationToken)).GetDatabase();
-
-    private async Task<T> Guard<T>(Task<T> task, CancellationToken cancellationToken)
-    {
-        try
+    private IEnumerable<Task<RedisResult>> AddCalls(IDatabase db, IReadOnlyCollection<(string Channel, PresenceEntry Entry)> entries, TimeSpan ttl) =>
+        entries.GroupBy(e => e.Channel, StringComparer.Ordinal).SelectMany(group => group.Chunk(200).Select(chunk =>
         {
-            return await task.WaitAsync(connection.OperationTimeout, cancellationToken);
-        }
-        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException or TimeoutException)
-        {
-            throw new BusUnavailableException("Redis is not reachable: " + ex.Message, ex);
-        }
-    }
+            var args = new List<RedisValue>(1 + (chunk.Length * 2)) { (long)ttl.TotalMilliseconds };
+            foreach (var (_, entry) in chunk)
+            {
+                args.Add(entry.ConnectionId);
+                args.Add($"{entry.UserId}\t{entry.ServerId}");
+            }
 
-    private async Task Guard(Task task, CancellationToken cancellationToken) => await Guard(task.ContinueWith(t => { t.GetAwaiter().GetResult(); return true; }, TaskScheduler.Default), cancellationToken);
+            return db.ScriptEvaluateAsync(RedisScripts.PresenceAdd, [connection.Channels.Presence(group.Key), connection.Channels.PresenceExpiry(group.Key)], [.. args]);
+        }));
 }

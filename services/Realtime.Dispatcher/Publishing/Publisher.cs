@@ -79,16 +79,7 @@ public sealed class Publisher(IMessageBus bus, IOptions<DispatcherOptions> optio
             throw new PublishValidationException($"idempotency_key must be 1..{MaxIdempotencyKeyLength} characters of letters, digits and _ - . : @ =");
         }
 
-        var id = MessageIds.New(time);
-        var envelope = new CoreEnvelope
-        {
-            Id = id,
-            Channel = channel.Value,
-            Event = request.Event,
-            Data = ByteString.CopyFrom(bytes),
-            PublishedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
-        };
-        return new OutgoingMessage(channel, id, envelope.ToByteArray(), key);
+        return Message(channel, request.Event, bytes, key);
     }
 
     /// <summary>Closes every connection of <paramref name="user"/> on every edge (a control message on the user's channel).</summary>
@@ -106,19 +97,9 @@ public sealed class Publisher(IMessageBus bus, IOptions<DispatcherOptions> optio
         }
 
         var channel = ChannelName.User(user);
-        var id = MessageIds.New(time);
-        var envelope = new CoreEnvelope
-        {
-            Id = id,
-            Channel = channel.Value,
-            Event = "disconnect",
-            Control = "disconnect",
-            Data = ByteString.CopyFromUtf8(reason),
-            PublishedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
-        };
         try
         {
-            await bus.PublishAsync(new OutgoingMessage(channel, id, envelope.ToByteArray(), null, Ephemeral: true), cancellationToken);
+            await bus.PublishAsync(Message(channel, "disconnect", System.Text.Encoding.UTF8.GetBytes(reason), null, control: "disconnect"), cancellationToken);
             metrics.Publishes.WithLabels("disconnect", "ok").Inc();
         }
         catch (BusUnavailableException)
@@ -126,6 +107,22 @@ public sealed class Publisher(IMessageBus bus, IOptions<DispatcherOptions> optio
             metrics.Publishes.WithLabels("disconnect", "unavailable").Inc();
             throw;
         }
+    }
+
+    /// <summary>Builds the envelope once (with a fresh id); control messages are ephemeral.</summary>
+    private OutgoingMessage Message(ChannelName channel, string @event, byte[] data, string? idempotencyKey, string? control = null)
+    {
+        var id = MessageIds.New(time);
+        var envelope = new CoreEnvelope
+        {
+            Id = id,
+            Channel = channel.Value,
+            Event = @event,
+            Data = ByteString.CopyFrom(data),
+            PublishedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
+            Control = control ?? string.Empty,
+        };
+        return new OutgoingMessage(channel, id, envelope.ToByteArray(), idempotencyKey, Ephemeral: control is not null);
     }
 
     private static ChannelName TargetChannel(Target? target)

@@ -14,7 +14,6 @@ public sealed class ChannelMember(Connection connection, ChannelEntry entry)
     private readonly Lock _lock = new();
     private List<(ulong Offset, ReadOnlyMemory<byte> Frame)>? _buffer;
     private ulong _firstLive;
-    private ulong _lastLive;
 
     // The highest offset (in _epoch) this member has been sent or promised by a reply: live
     // messages at or below it are duplicates (the history read can overtake the pub/sub stream).
@@ -68,7 +67,7 @@ public sealed class ChannelMember(Connection connection, ChannelEntry entry)
                     if (offset > _sent)
                     {
                         _sent = offset;
-                        TrackLive(offset);
+                        NoteLive(offset);
                         Connection.TryEnqueue(frame);
                     }
                 }
@@ -86,7 +85,7 @@ public sealed class ChannelMember(Connection connection, ChannelEntry entry)
                         _sent = offset;
                     }
 
-                    TrackLive(offset);
+                    NoteLive(offset);
                     Connection.TryEnqueue(frame);
                 }
             }
@@ -115,7 +114,7 @@ public sealed class ChannelMember(Connection connection, ChannelEntry entry)
                 _sent = offset;
             }
 
-            TrackLive(offset);
+            NoteLive(offset);
         }
 
         Connection.TryEnqueue(frame);
@@ -161,28 +160,23 @@ public sealed class ChannelMember(Connection connection, ChannelEntry entry)
                 _sent = Math.Max(_sent, since ?? position);
             }
 
-            ulong lastSent = 0;
             foreach (var (offset, frame) in history)
             {
+                // Older than anything delivered live (a live member re-subscribing fills only the gap before it).
                 if (since is { } s && offset > s && (_firstLive == 0 || offset < _firstLive))
                 {
                     Connection.TryEnqueue(frame);
-                    lastSent = offset;
                     _sent = Math.Max(_sent, offset);
                 }
             }
 
-            var threshold = since is { } from ? Math.Max(from, Math.Max(_lastLive, lastSent)) : 0;
-            if (_buffer is not null)
+            foreach (var (offset, frame) in _buffer ?? [])
             {
-                foreach (var (offset, frame) in _buffer)
+                if (offset == 0 || epoch.Length == 0 || offset > _sent)
                 {
-                    if (offset == 0 || (offset > threshold && (offset > _sent || epoch.Length == 0)))
-                    {
-                        TrackLive(offset);
-                        _sent = Math.Max(_sent, offset);
-                        Connection.TryEnqueue(frame);
-                    }
+                    NoteLive(offset);
+                    _sent = Math.Max(_sent, offset);
+                    Connection.TryEnqueue(frame);
                 }
             }
 
@@ -190,18 +184,11 @@ public sealed class ChannelMember(Connection connection, ChannelEntry entry)
         }
     }
 
-    private void TrackLive(ulong offset)
+    private void NoteLive(ulong offset)
     {
-        if (offset == 0)
-        {
-            return;
-        }
-
         if (_firstLive == 0)
         {
             _firstLive = offset;
         }
-
-        _lastLive = offset;
     }
 }

@@ -45,7 +45,7 @@ public sealed class RedisUrlTests
     public void Channels_ShareOneHashTagPerChannel()
     {
         var keys = new RedisChannels("rt");
-        Assert.Equal("rt:{room:lobby}", keys.PubSub("room:lobby").ToString());
+        Assert.Equal("rt:{room:lobby}", keys.PubSubName("room:lobby"));
         Assert.Equal("rt:{room:lobby}:meta", (string?)keys.Meta("room:lobby"));
         Assert.Equal("rt:{room:lobby}:hist", (string?)keys.History("room:lobby"));
     }

@@ -99,7 +99,7 @@ public sealed class ClusteredDeliveryTests
         await client.RequestAsync("ping");
 
         Assert.Single(client.MessagesOn("room:news"));
-        await Eventually.TrueAsync(() => cluster.Edges[0].Services.GetRequiredServiceCount() == 2, because: "only user:u1 and broadcast stay subscribed on the bus");
+        await Eventually.TrueAsync(() => cluster.Edges[0].Services.BusChannelCount() == 2, because: "only user:u1 and broadcast stay subscribed on the bus");
     }
 
     [Fact]
@@ -221,6 +221,6 @@ public sealed class ClusteredDeliveryTests
 
 internal static class ServiceProviderTestExtensions
 {
-    public static int GetRequiredServiceCount(this IServiceProvider services) =>
+    public static int BusChannelCount(this IServiceProvider services) =>
         ((Realtime.Edge.Subscriptions.SubscriptionTable)services.GetService(typeof(Realtime.Edge.Subscriptions.SubscriptionTable))!).ChannelCount;
 }
