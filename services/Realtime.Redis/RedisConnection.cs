@@ -46,7 +46,7 @@ public sealed partial class RedisConnection : IAsyncDisposable
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
-            throw new BusUnavailableException("Redis is not reachable: " + ex.Message, ex);
+            throw new BusUnavailableException(ex is RedisServerException ? "Redis refused the command: " + ex.Message : "Redis is not reachable: " + ex.Message, ex);
         }
     }
 
@@ -61,8 +61,15 @@ public sealed partial class RedisConnection : IAsyncDisposable
             return true;
         }, cancellationToken);
 
+    /// <summary>
+    /// True for every failure that says "Redis cannot serve this now": the connection is down or
+    /// silent, or the server answered with an error. Server errors are mostly transient states of
+    /// a failover or a restart (READONLY from a demoted primary, LOADING while a dataset loads,
+    /// BUSY during a long script, MASTERDOWN, TRYAGAIN, CLUSTERDOWN, OOM, MISCONF); callers get
+    /// UNAVAILABLE and retry, and local state is never left half-updated because of them.
+    /// </summary>
     internal static bool IsUnavailable(Exception ex) =>
-        ex is RedisConnectionException or RedisTimeoutException or TimeoutException or ObjectDisposedException;
+        ex is RedisConnectionException or RedisTimeoutException or RedisServerException or TimeoutException or ObjectDisposedException;
 
     /// <summary>
     /// True when the server is a Redis Cluster: pub/sub then uses sharded channels
