@@ -64,6 +64,18 @@ internal sealed class BenchClient
         return client;
     }
 
+    /// <summary>The floor server: the room is in the URL; the server says "ready" once the socket is in it.</summary>
+    public static async Task<BenchClient> ConnectFloorAsync(Uri url)
+    {
+        var socket = new ClientWebSocket();
+        var client = new BenchClient(socket, BenchProtocol.Realtime);
+        using var timeout = new CancellationTokenSource(HandshakeTimeout);
+        await socket.ConnectAsync(url, timeout.Token);
+        await client.ReceiveUntilAsync(text => text == "ready", timeout.Token);
+        client.StartReceiving();
+        return client;
+    }
+
     /// <summary>
     /// SignalR hub over a direct WebSocket (no negotiate, like the JS client's skipNegotiation):
     /// handshake, then invoke <c>Join(room)</c> and wait for its completion.

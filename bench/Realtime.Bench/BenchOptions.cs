@@ -20,9 +20,10 @@ internal sealed record BenchOptions(
     string SignalRDll,
     string SocketIoDir,
     string Node,
-    string? Out)
+    string? Out,
+    string FloorDll)
 {
-    public static readonly string[] Systems = ["realtime", "signalr", "socketio"];
+    public static readonly string[] Systems = ["realtime", "signalr", "socketio", "floor"];
 
     public static BenchOptions Parse(string[] args)
     {
@@ -51,10 +52,11 @@ internal sealed record BenchOptions(
             Get("signalr-dll", "bench/peers/signalr/bin/Release/net10.0/Realtime.Bench.SignalRPeer.dll"),
             Get("socketio-dir", "bench/peers/socketio"),
             Get("node", "node"),
-            args.Contains("--out") ? Get("out", "bench/results/results.md") : null);
+            args.Contains("--out") ? Get("out", "bench/results/results.md") : null,
+            Get("floor-dll", "bench/peers/floor/bin/Release/net10.0/Realtime.Bench.FloorPeer.dll"));
         if (!Systems.Contains(options.System))
         {
-            throw new ArgumentException("--system realtime|signalr|socketio");
+            throw new ArgumentException("--system realtime|signalr|socketio|floor");
         }
 
         if (options.Connections is < 1 or > 15000 || options.Rooms is < 1 or > 10000 || options.Messages is < 1 or > 1_000_000

@@ -34,6 +34,7 @@ internal interface IBenchSystem : IAsyncDisposable
         "realtime" => new RealtimeSystem(options, root, redisPort),
         "signalr" => new SignalRSystem(options, root, redisPort),
         "socketio" => new SocketIoSystem(options, root, redisPort),
+        "floor" => new FloorSystem(options, root),
         _ => throw new ArgumentException(options.System),
     };
 }
@@ -64,7 +65,6 @@ internal sealed class RealtimeSystem(BenchOptions options, string root, int redi
             ["REDIS_URL"] = $"redis://127.0.0.1:{redisPort}",
             ["Realtime__Auth__HmacSecret"] = _secret,
             ["Logging__LogLevel__Default"] = "Warning",
-            ["DOTNET_gcServer"] = "0",
         };
         if (options.RoomHistory is { } history)
         {
@@ -186,7 +186,7 @@ internal abstract class PeerSystem : IBenchSystem
 /// <summary>ASP.NET Core SignalR with the StackExchange.Redis backplane (bench/peers/signalr).</summary>
 internal sealed class SignalRSystem(BenchOptions options, string root, int redisPort) : PeerSystem
 {
-    private readonly Dictionary<string, string> _env = new() { ["DOTNET_gcServer"] = "0", ["Logging__LogLevel__Default"] = "Warning" };
+    private readonly Dictionary<string, string> _env = new() { ["Logging__LogLevel__Default"] = "Warning" };
 
     public override string Description => "one ASP.NET Core SignalR server process (measured, hub on /hub, Redis backplane) + one publisher process (IHubContext, same backplane)";
 
@@ -236,5 +236,51 @@ internal sealed class SocketIoSystem(BenchOptions options, string root, int redi
         return Directory.Exists(Path.Combine(dir, "node_modules"))
             ? dir
             : throw new DirectoryNotFoundException($"{dir}/node_modules not found: run `npm ci` in {options.SocketIoDir}");
+    }
+}
+
+/// <summary>
+/// The floor (bench/peers/floor): a bare Kestrel WebSocket server that sends the same message bytes
+/// to the same sockets, with no Redis, auth, protocol or per-connection queue. It publishes from its
+/// own stdin commands, so its CPU includes building each frame once.
+/// </summary>
+internal sealed class FloorSystem(BenchOptions options, string root) : IBenchSystem
+{
+    private readonly int _port = BenchProcess.FreePort();
+    private BenchProcess? _server;
+
+    public BenchProcess Server => _server ?? throw new InvalidOperationException("not started");
+
+    public string Description => "bare Kestrel WebSocket server (measured): same bytes per message as Realtime, one frame per message per socket, no Redis, auth or protocol";
+
+    public async Task StartAsync()
+    {
+        var dll = Path.Combine(root, options.FloorDll);
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"{dll} not found: run `dotnet build bench/peers/floor -c Release`");
+        }
+
+        _server = BenchProcess.Start("dotnet", [dll, "server", "--port", _port.ToString(CultureInfo.InvariantCulture)], [], interactive: true);
+        await _server.ReadLineAsync("ready", TimeSpan.FromSeconds(60));
+        await BenchProcess.WaitReadyAsync(new Uri($"http://127.0.0.1:{_port}/healthz"));
+    }
+
+    public Task<BenchClient> ConnectAsync(int n, string room) =>
+        BenchClient.ConnectFloorAsync(new Uri($"ws://127.0.0.1:{_port}/ws?room={room}"));
+
+    public async Task PublishAsync(int rooms, int messages, int concurrency, int rate, string payload)
+    {
+        var server = Server;
+        await server.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"publish {rooms} {messages} {concurrency} {rate} {payload}"));
+        await server.ReadLineAsync("done", TimeSpan.FromSeconds(300));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
     }
 }
