@@ -51,18 +51,18 @@ text = open(path).read().split("## make bench")[passes]
 rows = {}
 for line in text.splitlines():
     cells = [c.strip().strip("*") for c in line.split("|")[1:-1]]
-    if len(cells) == 20 and cells[0] in ("realtime", "signalr", "socketio", "floor"):
-        rows.setdefault((cells[18], cells[0]), []).append((float(cells[11]), float(cells[16]), cells[7]))
+    if len(cells) == 21 and cells[0] in ("realtime", "signalr", "socketio", "floor"):
+        rows.setdefault((cells[18], cells[0]), []).append((float(cells[11]), float(cells[16]), cells[7], float(cells[20])))
 paces = sorted({p for p, _ in rows}, key=lambda p: int(p) if p.isdigit() else 0)
 def med(pace, system, i):
     v = rows.get((pace, system))
     return statistics.median(x[i] for x in v) if v else None
-out = ["| pace msg/s (x100 subscribers) | system | deliveries / server CPU-s | KiB / conn | all arrived |", "| --: | --- | --: | --: | --- |"]
+out = ["| pace msg/s (x100 subscribers) | system | deliveries / server CPU-s | KiB / conn | connect CPU ms / conn | all arrived |", "| --: | --- | --: | --: | --: | --- |"]
 for pace in paces:
     for system in ("realtime", "signalr", "socketio", "floor"):
         if (pace, system) in rows:
             arrived = ",".join(x[2] for x in rows[(pace, system)])
-            out.append(f"| {pace} | {system} | {med(pace, system, 0):.0f} | {med(pace, system, 1):.1f} | {arrived} |")
+            out.append(f"| {pace} | {system} | {med(pace, system, 0):.0f} | {med(pace, system, 1):.1f} | {med(pace, system, 3):.2f} | {arrived} |")
 print("\n".join(out))
 print()
 for pace in paces:
@@ -75,5 +75,9 @@ rt_mem = [med(p, "realtime", 1) for p in paces if med(p, "realtime", 1)]
 sio_mem = [med(p, "socketio", 1) for p in paces if med(p, "socketio", 1)]
 if rt_mem and sio_mem:
     print(f"memory: Realtime KiB/conn = {statistics.median(rt_mem) / statistics.median(sio_mem):.2f}x Socket.IO's")
+rt_cpu = [med(p, "realtime", 3) for p in paces if med(p, "realtime", 3)]
+peer_cpu = [min(v for v in (med(p, "signalr", 3), med(p, "socketio", 3)) if v) for p in paces if med(p, "signalr", 3) or med(p, "socketio", 3)]
+if rt_cpu and peer_cpu:
+    print(f"connect + join: Realtime server CPU per connection = {statistics.median(rt_cpu) / statistics.median(peer_cpu):.2f}x the best peer's")
 PY
 echo "(results appended to $OUT)"

@@ -47,6 +47,7 @@ await Task.Delay(1000);
 var rssIdle = server.RssBytes();
 Console.WriteLine($"{options.System}: server idle RSS {rssIdle / 1048576.0:F1} MiB; opening {options.Connections} connections…");
 var clients = new List<BenchClient>(options.Connections);
+var connectCpuBefore = server.CpuSeconds();
 var connectWatch = Stopwatch.StartNew();
 for (var i = 0; i < options.Connections; i += 200)
 {
@@ -54,11 +55,12 @@ for (var i = 0; i < options.Connections; i += 200)
 }
 
 connectWatch.Stop();
+var connectCpuMs = (server.CpuSeconds() - connectCpuBefore) * 1000 / options.Connections;
 GC.Collect();
 await Task.Delay(2000);
 var rssConnected = server.RssBytes();
 var perConnection = (rssConnected - rssIdle) / (double)options.Connections;
-Console.WriteLine($"connected in {connectWatch.Elapsed.TotalSeconds:F1} s; server RSS {rssConnected / 1048576.0:F1} MiB => {perConnection / 1024:F1} KiB per connection");
+Console.WriteLine($"connected in {connectWatch.Elapsed.TotalSeconds:F1} s ({connectCpuMs:F2} ms server CPU per connection); server RSS {rssConnected / 1048576.0:F1} MiB => {perConnection / 1024:F1} KiB per connection");
 
 var payload = "{\"text\":\"" + new string('x', options.Payload - 11) + "\"}";
 async Task<bool> WaitForAsync(long count, TimeSpan timeout)
@@ -114,7 +116,7 @@ result.AppendLine();
 result.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores, {os} ({Environment.OSVersion}), .NET {Environment.Version}{node}; load average (1/5/15 min) at start {string.Join(" / ", loadAtStart.Select(l => l.ToString("F2", CultureInfo.InvariantCulture)))}, before publishing {string.Join(" / ", loadBefore.Select(l => l.ToString("F2", CultureInfo.InvariantCulture)))}. System: {system.Description}; local redis-server; load generator on the same machine. Connected in {connectWatch.Elapsed.TotalSeconds:F1} s; warm-up {options.Warmup} messages (not measured); publish rate {(options.Rate > 0 ? $"paced at {options.Rate} messages/s" : "unpaced")}, {options.Publishers} in flight.");
 result.AppendLine();
 result.AppendLine(Header);
-result.AppendLine(CultureInfo.InvariantCulture, $"| {options.System} | {options.Connections} | {options.Rooms} | {options.Messages} | {options.Payload} | {expectedDeliveries} | {received} | {complete} | {publishSeconds:F2} | {deliverSeconds:F2} | {cpu:F2} | **{received / Math.Max(cpu, 0.01):F0}** | {received / deliverSeconds:F0} | {received / (double)Math.Max(frames, 1):F2} | {rssIdle / 1048576.0:F1} | {rssConnected / 1048576.0:F1} | **{perConnection / 1024:F1}** | {loadBefore[0]:F2} | {(options.Rate > 0 ? options.Rate.ToString(CultureInfo.InvariantCulture) : "unpaced")} | {bytes / (double)Math.Max(received, 1):F0} |");
+result.AppendLine(CultureInfo.InvariantCulture, $"| {options.System} | {options.Connections} | {options.Rooms} | {options.Messages} | {options.Payload} | {expectedDeliveries} | {received} | {complete} | {publishSeconds:F2} | {deliverSeconds:F2} | {cpu:F2} | **{received / Math.Max(cpu, 0.01):F0}** | {received / deliverSeconds:F0} | {received / (double)Math.Max(frames, 1):F2} | {rssIdle / 1048576.0:F1} | {rssConnected / 1048576.0:F1} | **{perConnection / 1024:F1}** | {loadBefore[0]:F2} | {(options.Rate > 0 ? options.Rate.ToString(CultureInfo.InvariantCulture) : "unpaced")} | {bytes / (double)Math.Max(received, 1):F0} | {connectCpuMs:F2} |");
 Console.WriteLine(result);
 if (options.Out is not null)
 {
@@ -133,6 +135,6 @@ return received == expectedDeliveries ? 0 : 1;
 internal static partial class Program
 {
     private const string Header =
-        "| system | conns | rooms | messages | payload B | deliveries expected | received | all arrived | publish s | until delivered s | server CPU s | deliveries / server CPU-s | deliveries / wall s | msgs / frame | server RSS idle MiB | RSS connected MiB | KiB / conn | load 1m | pace msg/s | wire B / msg |\n"
-        + "| --- | --: | --: | --: | --: | --: | --: | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |";
+        "| system | conns | rooms | messages | payload B | deliveries expected | received | all arrived | publish s | until delivered s | server CPU s | deliveries / server CPU-s | deliveries / wall s | msgs / frame | server RSS idle MiB | RSS connected MiB | KiB / conn | load 1m | pace msg/s | wire B / msg | connect CPU ms / conn |\n"
+        + "| --- | --: | --: | --: | --: | --: | --: | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |";
 }
