@@ -14,12 +14,14 @@ namespace Realtime.Edge.Auth;
 public sealed class TokenValidator
 {
     private const int MaxTokenLength = 8192;
+    private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly TokenValidationParameters _parameters;
 
     public TokenValidator(IOptions<AuthOptions> options)
     {
         var o = options.Value;
+        ClockSkew = TimeSpan.FromSeconds(o.ClockSkewSeconds);
         var (key, algorithm) = SigningKeys.From(o);
         _parameters = new TokenValidationParameters
         {
@@ -37,74 +39,112 @@ public sealed class TokenValidator
         };
     }
 
+    /// <summary>
+    /// The one clock-skew rule: a token is accepted until <c>exp</c> + skew, and a connection or
+    /// subscription it opened lasts exactly as long.
+    /// </summary>
+    public TimeSpan ClockSkew { get; }
+
     public async Task<TokenResult> ValidateConnectionTokenAsync(string? token)
     {
-        var (claims, failure) = await ValidateAsync(token);
+        var (claims, failure, jwt) = await ValidateAsync(token);
         if (claims is null)
         {
             return TokenResult.Fail(failure!.Value);
         }
 
         var sub = claims.FindFirst("sub")?.Value;
-        if (!ChannelName.IsValidId(sub))
+        if (!ChannelName.IsValidId(sub) || claims.HasClaim(c => c.Type == "channel") || ExpiresAt(claims) is not { } expiresAt)
         {
+            // A subscribe token (it names a channel) is not a connection token.
             return TokenResult.Fail(TokenFailure.Invalid);
         }
 
-        var exp = claims.FindFirst("exp")?.Value;
-        var expiresAt = long.TryParse(exp, out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : DateTimeOffset.MaxValue;
-        return TokenResult.Ok(new ClientIdentity(sub!, ReadRooms(claims), expiresAt));
+        return TokenResult.Ok(new ClientIdentity(sub!, ReadRooms(jwt!), expiresAt));
     }
 
-    /// <summary>A subscribe token authorizes one channel for one user: claims <c>sub</c> and <c>channel</c>.</summary>
-    public async Task<bool> ValidateSubscribeTokenAsync(string? token, string userId, string channel)
+    /// <summary>
+    /// A subscribe token authorizes one channel for one user: claims <c>sub</c> and <c>channel</c>.
+    /// Returns when the subscription it opens ends (its <c>exp</c> + skew), or null when it is not valid.
+    /// </summary>
+    public async Task<DateTimeOffset?> ValidateSubscribeTokenAsync(string? token, string userId, string channel)
     {
-        var (claims, _) = await ValidateAsync(token);
-        return claims is not null && claims.FindFirst("sub")?.Value == userId && claims.FindFirst("channel")?.Value == channel;
+        var (claims, _, _) = await ValidateAsync(token);
+        return claims is not null && claims.FindFirst("sub")?.Value == userId && claims.FindFirst("channel")?.Value == channel
+            ? ExpiresAt(claims)
+            : null;
     }
 
-    private async Task<(ClaimsIdentity? Claims, TokenFailure? Failure)> ValidateAsync(string? token)
+    private DateTimeOffset? ExpiresAt(ClaimsIdentity claims)
+    {
+        // exp is required by validation; beyond year 9999 it cannot be represented and is refused.
+        if (!long.TryParse(claims.FindFirst("exp")?.Value, out var seconds) || seconds < 0 || seconds > MaxUnixSeconds - (long)ClockSkew.TotalSeconds)
+        {
+            return null;
+        }
+
+        return DateTimeOffset.FromUnixTimeSeconds(seconds) + ClockSkew;
+    }
+
+    private async Task<(ClaimsIdentity? Claims, TokenFailure? Failure, JsonWebToken? Token)> ValidateAsync(string? token)
     {
         if (string.IsNullOrEmpty(token))
         {
-            return (null, TokenFailure.Missing);
+            return (null, TokenFailure.Missing, null);
         }
 
         if (token.Length > MaxTokenLength)
         {
-            return (null, TokenFailure.Invalid);
+            return (null, TokenFailure.Invalid, null);
         }
 
-        var result = await _handler.ValidateTokenAsync(token, _parameters);
+        TokenValidationResult result;
+        try
+        {
+            result = await _handler.ValidateTokenAsync(token, _parameters);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException)
+        {
+            return (null, TokenFailure.Invalid, null);
+        }
+
         if (result.IsValid)
         {
-            return (result.ClaimsIdentity, null);
+            return (result.ClaimsIdentity, null, result.SecurityToken as JsonWebToken);
         }
 
-        return (null, result.Exception is SecurityTokenExpiredException ? TokenFailure.Expired : TokenFailure.Invalid);
+        return (null, result.Exception is SecurityTokenExpiredException ? TokenFailure.Expired : TokenFailure.Invalid, null);
     }
 
-    private static List<string> ReadRooms(ClaimsIdentity claims)
+    /// <summary>
+    /// <c>rooms</c>: a JSON array whose every element is one glob pattern (spaces included), or a
+    /// string of space-separated patterns (the OAuth <c>scope</c> convention).
+    /// </summary>
+    private static List<string> ReadRooms(JsonWebToken token)
     {
         var rooms = new List<string>();
-        foreach (var claim in claims.FindAll("rooms"))
+        if (!token.TryGetPayloadValue<object>("rooms", out var value) || value is null)
         {
-            var value = claim.Value;
-            if (value.StartsWith('['))
-            {
-                try
+            return rooms;
+        }
+
+        var claim = value as JsonElement? ?? JsonSerializer.SerializeToElement(value);
+
+        switch (claim.ValueKind)
+        {
+            case JsonValueKind.Array:
+                foreach (var element in claim.EnumerateArray())
                 {
-                    rooms.AddRange(JsonSerializer.Deserialize<string[]>(value) ?? []);
+                    if (element.ValueKind == JsonValueKind.String && element.GetString() is { Length: > 0 } pattern)
+                    {
+                        rooms.Add(pattern);
+                    }
                 }
-                catch (JsonException)
-                {
-                    // A malformed claim grants nothing.
-                }
-            }
-            else
-            {
-                rooms.AddRange(value.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-            }
+
+                break;
+            case JsonValueKind.String:
+                rooms.AddRange(claim.GetString()!.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+                break;
         }
 
         return rooms;

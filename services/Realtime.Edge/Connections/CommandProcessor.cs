@@ -23,23 +23,56 @@ public sealed partial class CommandProcessor(
     EdgeMetrics metrics,
     ILogger<CommandProcessor> logger)
 {
-    /// <summary>Joins a channel the connection is in by right (its user channel, broadcast).</summary>
-    public async Task JoinAutomaticAsync(Connection connection, string channel, CancellationToken cancellationToken)
+    /// <summary>
+    /// Joins a channel the connection is in by right (its user channel, broadcast). The member
+    /// buffers what arrives until <see cref="ChannelMember.EndBuffering"/>, so the caller can send
+    /// the welcome first.
+    /// </summary>
+    public async Task<ChannelMember> JoinAutomaticAsync(Connection connection, string channel, CancellationToken cancellationToken)
     {
-        var member = await table.JoinAsync(connection, channel, buffer: false, cancellationToken);
-        connection.Memberships[channel] = member;
+        var member = await table.JoinAsync(connection, channel, buffer: true, cancellationToken);
+        connection.AddMembership(channel, member);
         await presence.JoinedAsync(connection, channel, cancellationToken);
+        return member;
     }
 
-    public async Task LeaveAllAsync(Connection connection)
+    /// <summary>Leaves every channel. Never throws: local state is removed whatever the broker answers.</summary>
+    public Task LeaveAllAsync(Connection connection) => LeaveAsync(connection, connection.TakeMemberships());
+
+    /// <summary>Ends the memberships whose subscribe token expired; the client is told with an <c>unsubscribed</c> message.</summary>
+    public async Task ExpireMembershipsAsync(Connection connection, DateTimeOffset now)
     {
-        foreach (var (channel, member) in connection.Memberships)
+        var expired = connection.TakeExpiredMemberships(now);
+        foreach (var (channel, _) in expired)
         {
-            await table.LeaveAsync(member);
-            await presence.LeftAsync(connection, channel);
+            connection.TryEnqueue(Frames.Unsubscribed(channel, "token_expired"));
         }
 
-        connection.Memberships.Clear();
+        await LeaveAsync(connection, expired);
+    }
+
+    private async Task LeaveAsync(Connection connection, List<(string Channel, ChannelMember Member)> memberships)
+    {
+        foreach (var (channel, member) in memberships)
+        {
+            try
+            {
+                await table.LeaveAsync(member);
+            }
+            catch (Exception ex)
+            {
+                Log.LeaveFailed(logger, channel, ex);
+            }
+
+            try
+            {
+                await presence.LeftAsync(connection, channel);
+            }
+            catch (Exception ex)
+            {
+                Log.LeaveFailed(logger, channel, ex);
+            }
+        }
     }
 
     public async Task ExecuteAsync(Connection connection, ClientCommand command, CancellationToken cancellationToken)
@@ -83,16 +116,27 @@ public sealed partial class CommandProcessor(
             return;
         }
 
-        if (channel.Kind == ChannelKind.Room && !connection.Identity.MayJoinRoom(channel.Id)
-            && !(command.Token is not null && await tokens.ValidateSubscribeTokenAsync(command.Token, connection.Identity.UserId, channel.Value)))
+        DateTimeOffset? tokenExpiry = null;
+        if (channel.Kind == ChannelKind.Room && !connection.Identity.MayJoinRoom(channel.Id))
         {
-            Refuse(connection, command.Id, ErrorCodes.Forbidden, $"the token does not allow {channel.Value}");
-            return;
+            tokenExpiry = command.Token is null ? null : await tokens.ValidateSubscribeTokenAsync(command.Token, connection.Identity.UserId, channel.Value);
+            if (tokenExpiry is null)
+            {
+                Refuse(connection, command.Id, ErrorCodes.Forbidden, $"the token does not allow {channel.Value}");
+                return;
+            }
         }
 
         var policy = historyOptions.Value.For(channel);
-        var existing = connection.Memberships.GetValueOrDefault(channel.Value);
-        if (existing is null && connection.Memberships.Count >= edgeOptions.Value.MaxSubscriptionsPerConnection)
+        var existing = connection.FindMembership(channel.Value);
+        if (existing is not null && tokenExpiry is not null)
+        {
+            // A fresh subscribe token extends the subscription it opened.
+            existing.ExpiresAt = tokenExpiry;
+            connection.AddMembership(channel.Value, existing);
+        }
+
+        if (existing is null && connection.MembershipCount >= edgeOptions.Value.MaxSubscriptionsPerConnection)
         {
             Refuse(connection, command.Id, ErrorCodes.LimitExceeded, $"at most {edgeOptions.Value.MaxSubscriptionsPerConnection} channels per connection");
             return;
@@ -102,7 +146,7 @@ public sealed partial class CommandProcessor(
         {
             if (existing is null)
             {
-                if (!await TryJoinAsync(connection, command, channel.Value, buffer: false, cancellationToken))
+                if (!await TryJoinAsync(connection, command, channel.Value, buffer: false, tokenExpiry, cancellationToken))
                 {
                     return;
                 }
@@ -116,12 +160,12 @@ public sealed partial class CommandProcessor(
         ChannelMember member;
         if (existing is null)
         {
-            if (!await TryJoinAsync(connection, command, channel.Value, buffer: true, cancellationToken))
+            if (!await TryJoinAsync(connection, command, channel.Value, buffer: true, tokenExpiry, cancellationToken))
             {
                 return;
             }
 
-            member = connection.Memberships[channel.Value];
+            member = connection.FindMembership(channel.Value)!;
         }
         else
         {
@@ -169,11 +213,13 @@ public sealed partial class CommandProcessor(
         member.Complete(Frames.SubscribeOk(command.Id, channel.Value, page.Epoch, page.TopOffset, true), since, missed, page.Epoch);
     }
 
-    private async Task<bool> TryJoinAsync(Connection connection, ClientCommand command, string channel, bool buffer, CancellationToken cancellationToken)
+    private async Task<bool> TryJoinAsync(Connection connection, ClientCommand command, string channel, bool buffer, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
     {
         try
         {
-            connection.Memberships[channel] = await table.JoinAsync(connection, channel, buffer, cancellationToken);
+            var member = await table.JoinAsync(connection, channel, buffer, cancellationToken);
+            member.ExpiresAt = expiresAt;
+            connection.AddMembership(channel, member);
             await presence.JoinedAsync(connection, channel, cancellationToken);
             return true;
         }
@@ -199,7 +245,7 @@ public sealed partial class CommandProcessor(
             return;
         }
 
-        if (!connection.Memberships.Remove(channel.Value.Value, out var member))
+        if (!connection.TryRemoveMembership(channel.Value.Value, out var member) || member is null)
         {
             Refuse(connection, command.Id, ErrorCodes.NotSubscribed, $"not subscribed to {channel.Value.Value}");
             return;
@@ -214,6 +260,9 @@ public sealed partial class CommandProcessor(
     {
         [LoggerMessage(EventId = 210, Level = LogLevel.Warning, Message = "History of {Channel} could not be read; subscribed without recovery")]
         public static partial void HistoryUnavailable(ILogger logger, string channel, Exception exception);
+
+        [LoggerMessage(EventId = 212, Level = LogLevel.Warning, Message = "Leaving {Channel} failed at the broker; local state was removed and the broker entry expires")]
+        public static partial void LeaveFailed(ILogger logger, string channel, Exception exception);
 
         [LoggerMessage(EventId = 211, Level = LogLevel.Warning, Message = "Subscribing {Channel} failed: broker unavailable")]
         public static partial void SubscribeUnavailable(ILogger logger, string channel, Exception exception);

@@ -7,7 +7,7 @@ using Realtime.Edge.Subscriptions;
 namespace Realtime.Edge.Connections;
 
 /// <summary>
-/// One client connection: a bounded send queue drained by a single writer loop that
+/// One client connection: a send queue bounded in bytes, drained by a single writer loop that
 /// coalesces whatever is queued into one text frame (objects separated by <c>\n</c>).
 /// A full queue closes the connection as a slow consumer (4008).
 /// </summary>
@@ -16,41 +16,134 @@ public sealed class Connection
     private readonly WebSocket _socket;
     private readonly Channel<ReadOnlyMemory<byte>> _queue;
     private readonly int _maxFrameBytes;
+    private readonly long _maxQueuedBytes;
     private readonly EdgeMetrics _metrics;
     private CloseRequest? _close;
+    private long _queuedBytes;
 
-    public Connection(string id, ClientIdentity identity, WebSocket socket, int queueCapacity, int maxFrameBytes, EdgeMetrics metrics)
+    public Connection(string id, ClientIdentity identity, WebSocket socket, long maxQueuedBytes, int maxFrameBytes, EdgeMetrics metrics)
     {
         Id = id;
         Identity = identity;
         _socket = socket;
         _maxFrameBytes = maxFrameBytes;
+        _maxQueuedBytes = maxQueuedBytes;
         _metrics = metrics;
-        _queue = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(queueCapacity)
-        {
-            SingleReader = true,
-            SingleWriter = false,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _queue = Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
     }
+
+    /// <summary>Bytes queued for this connection and not yet handed to the socket.</summary>
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
 
     public string Id { get; }
 
     public ClientIdentity Identity { get; }
 
-    /// <summary>Channels this connection is in; touched only by the connection's own command loop.</summary>
-    internal Dictionary<string, ChannelMember> Memberships { get; } = new(StringComparer.Ordinal);
+    // Channels this connection is in: changed by its command loop, and by the expiry of a
+    // subscribe token (heartbeat), so every access takes the dictionary's lock.
+    private readonly Dictionary<string, ChannelMember> _memberships = new(StringComparer.Ordinal);
+    private long _nextMembershipExpiryTicks = long.MaxValue;
+
+    public int MembershipCount
+    {
+        get
+        {
+            lock (_memberships)
+            {
+                return _memberships.Count;
+            }
+        }
+    }
+
+    /// <summary>True when a subscription opened by a subscribe token has ended at <paramref name="now"/>.</summary>
+    public bool HasExpiredMembership(DateTimeOffset now) => Interlocked.Read(ref _nextMembershipExpiryTicks) <= now.UtcTicks;
+
+    public void AddMembership(string channel, ChannelMember member)
+    {
+        lock (_memberships)
+        {
+            _memberships[channel] = member;
+            if (member.ExpiresAt is { } expires && expires.UtcTicks < _nextMembershipExpiryTicks)
+            {
+                Interlocked.Exchange(ref _nextMembershipExpiryTicks, expires.UtcTicks);
+            }
+        }
+    }
+
+    public ChannelMember? FindMembership(string channel)
+    {
+        lock (_memberships)
+        {
+            return _memberships.GetValueOrDefault(channel);
+        }
+    }
+
+    public bool TryRemoveMembership(string channel, out ChannelMember? member)
+    {
+        lock (_memberships)
+        {
+            return _memberships.Remove(channel, out member);
+        }
+    }
+
+    /// <summary>Removes and returns every membership.</summary>
+    public List<(string Channel, ChannelMember Member)> TakeMemberships()
+    {
+        lock (_memberships)
+        {
+            var all = _memberships.Select(kv => (kv.Key, kv.Value)).ToList();
+            _memberships.Clear();
+            Interlocked.Exchange(ref _nextMembershipExpiryTicks, long.MaxValue);
+            return all;
+        }
+    }
+
+    /// <summary>Removes and returns the memberships whose subscribe token has expired at <paramref name="now"/>.</summary>
+    public List<(string Channel, ChannelMember Member)> TakeExpiredMemberships(DateTimeOffset now)
+    {
+        lock (_memberships)
+        {
+            var expired = _memberships.Where(kv => kv.Value.ExpiresAt <= now).Select(kv => (kv.Key, kv.Value)).ToList();
+            var next = long.MaxValue;
+            foreach (var (channel, _) in expired)
+            {
+                _memberships.Remove(channel);
+            }
+
+            foreach (var member in _memberships.Values)
+            {
+                if (member.ExpiresAt is { } e && e.UtcTicks < next)
+                {
+                    next = e.UtcTicks;
+                }
+            }
+
+            Interlocked.Exchange(ref _nextMembershipExpiryTicks, next);
+            return expired;
+        }
+    }
 
     public bool IsClosing => Volatile.Read(ref _close) is not null;
 
-    /// <summary>Queues one JSON object for sending; never blocks. A full queue closes the connection (4008).</summary>
+    /// <summary>
+    /// Queues one JSON object for sending; never blocks. Past the byte limit the connection is
+    /// closed as a slow consumer (4008) and what is queued is dropped.
+    /// </summary>
     public bool TryEnqueue(ReadOnlyMemory<byte> frame)
     {
-        if (_queue.Writer.TryWrite(frame))
+        var queued = Interlocked.Add(ref _queuedBytes, frame.Length);
+        if (queued <= _maxQueuedBytes || queued == frame.Length)
         {
-            return true;
+            if (_queue.Writer.TryWrite(frame))
+            {
+                return true;
+            }
+
+            Interlocked.Add(ref _queuedBytes, -frame.Length);
+            return false;
         }
 
+        Interlocked.Add(ref _queuedBytes, -frame.Length);
         if (!IsClosing)
         {
             _metrics.SendQueueDrops.Inc();
@@ -63,9 +156,13 @@ public sealed class Connection
     /// <summary>Asks the writer loop to send what is queued (unless <paramref name="discardPending"/>) and then a close frame.</summary>
     public void RequestClose(WebSocketCloseStatus status, string reason, bool discardPending = false)
     {
-        if (Interlocked.CompareExchange(ref _close, new CloseRequest(status, reason, discardPending), null) is null)
+        if (Interlocked.CompareExchange(ref _close, new CloseRequest(status, TruncateReason(reason), discardPending), null) is null)
         {
             _queue.Writer.TryComplete();
+            if (discardPending)
+            {
+                DiscardQueued();
+            }
 
             // A peer that neither reads (its socket buffers are full, so our close frame cannot
             // go out) nor answers the close is cut off after a grace period, so it cannot pin
@@ -75,16 +172,62 @@ public sealed class Connection
     }
 
     /// <summary>How long a requested close may take before the socket is aborted.</summary>
-    public static TimeSpan CloseGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan CloseGracePeriod = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest close reason a close frame carries (125-byte control payload minus the code).</summary>
+    public const int MaxCloseReasonBytes = 123;
+
+    /// <summary>Cuts a close reason to <see cref="MaxCloseReasonBytes"/> UTF-8 bytes, never inside a character.</summary>
+    public static string TruncateReason(string reason)
+    {
+        if (System.Text.Encoding.UTF8.GetByteCount(reason) <= MaxCloseReasonBytes)
+        {
+            return reason;
+        }
+
+        var bytes = 0;
+        var end = 0;
+        foreach (var rune in reason.EnumerateRunes())
+        {
+            if (bytes + rune.Utf8SequenceLength > MaxCloseReasonBytes)
+            {
+                break;
+            }
+
+            bytes += rune.Utf8SequenceLength;
+            end += rune.Utf16SequenceLength;
+        }
+
+        return reason[..end];
+    }
 
     private async Task AbortIfStillOpenAsync(TimeSpan grace)
     {
         await Task.Delay(grace);
         if (_socket.State is not (WebSocketState.Closed or WebSocketState.Aborted))
         {
+            // The close frame could not go out (the peer does not read, its buffers are full) or
+            // the peer never answered it: the client sees an abnormal close (1006).
+            if (_socket.State is not WebSocketState.CloseSent)
+            {
+                _metrics.CloseFramesUndelivered.Inc();
+            }
+
             _socket.Abort();
         }
+
+        DiscardQueued();
     }
+
+    private void DiscardQueued()
+    {
+        while (_queue.Reader.TryRead(out var item))
+        {
+            Dequeued(item.Length);
+        }
+    }
+
+    private void Dequeued(int bytes) => Interlocked.Add(ref _queuedBytes, -bytes);
 
     /// <summary>Takes whatever is queued (for tests that run no writer loop).</summary>
     internal List<ReadOnlyMemory<byte>> TakeQueued()
@@ -92,6 +235,7 @@ public sealed class Connection
         var items = new List<ReadOnlyMemory<byte>>();
         while (_queue.Reader.TryRead(out var item))
         {
+            Dequeued(item.Length);
             items.Add(item);
         }
 
@@ -99,7 +243,13 @@ public sealed class Connection
     }
 
     /// <summary>Ends the writer loop without a close frame (the peer is already gone).</summary>
-    public void Complete() => _queue.Writer.TryComplete();
+    public void Complete()
+    {
+        _queue.Writer.TryComplete();
+    }
+
+    /// <summary>Drops whatever is still queued once the writer loop has ended (keeps the byte gauge true).</summary>
+    public void ReleaseQueued() => DiscardQueued();
 
     public async Task RunWriterAsync(CancellationToken cancellationToken)
     {
@@ -118,6 +268,7 @@ public sealed class Connection
                     continue;
                 }
 
+                Dequeued(first.Length);
                 if (!reader.TryPeek(out _))
                 {
                     await _socket.SendAsync(first, WebSocketMessageType.Text, true, cancellationToken);
@@ -159,6 +310,7 @@ public sealed class Connection
             var count = 1;
             while (reader.TryPeek(out var next) && length + 1 + next.Length <= _maxFrameBytes && reader.TryRead(out next))
             {
+                Dequeued(next.Length);
                 buffer[length++] = (byte)'\n';
                 next.Span.CopyTo(buffer.AsSpan(length));
                 length += next.Length;

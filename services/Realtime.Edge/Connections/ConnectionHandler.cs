@@ -32,6 +32,15 @@ public sealed partial class ConnectionHandler(
 
     public async Task HandleAsync(HttpContext context)
     {
+        var o = options.Value;
+        if (!OriginAllowed(context.Request.Headers.Origin, o.AllowedOrigins))
+        {
+            metrics.ConnectionsRejected.WithLabels("origin").Inc();
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await context.Response.WriteAsync("Origin not allowed (Realtime:Edge:AllowedOrigins).");
+            return;
+        }
+
         if (!context.WebSockets.IsWebSocketRequest)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
@@ -39,15 +48,32 @@ public sealed partial class ConnectionHandler(
             return;
         }
 
-        var o = options.Value;
-        if (drain.IsDraining || registry.Count >= o.MaxConnections)
+        if (drain.IsDraining)
         {
-            metrics.ConnectionsRejected.WithLabels(drain.IsDraining ? "draining" : "full").Inc();
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            context.Response.Headers.RetryAfter = "2";
+            await RefuseAsync(context, "draining");
             return;
         }
 
+        // The slot is reserved atomically before anything awaits, and held for as long as this
+        // request holds a socket (authentication and a refused socket's close included).
+        if (!registry.TryReserve(o.MaxConnections))
+        {
+            await RefuseAsync(context, "full");
+            return;
+        }
+
+        try
+        {
+            await HandleReservedAsync(context, o);
+        }
+        finally
+        {
+            registry.ReleaseReservation();
+        }
+    }
+
+    private async Task HandleReservedAsync(HttpContext context, EdgeOptions o)
+    {
         var auth = await tokens.ValidateConnectionTokenAsync(TokenSource.Find(context.Request));
         var offered = TokenSource.SplitProtocols(context.Request.Headers.SecWebSocketProtocol).Contains(Subprotocol);
         var accept = new WebSocketAcceptContext
@@ -70,7 +96,7 @@ public sealed partial class ConnectionHandler(
             return;
         }
 
-        var connection = new Connection(Guid.NewGuid().ToString("N"), identity, socket, o.SendQueueCapacity, o.MaxFrameBytes, metrics);
+        var connection = new Connection(Guid.NewGuid().ToString("N"), identity, socket, o.SendQueueBytes, o.MaxFrameBytes, metrics);
         registry.Add(connection);
         metrics.Connections.Inc();
         metrics.ConnectionsAccepted.Inc();
@@ -78,9 +104,13 @@ public sealed partial class ConnectionHandler(
         var writer = connection.RunWriterAsync(lifetime.Token);
         try
         {
+            // The welcome means "you are in user:{sub} and broadcast": both are joined first, with
+            // what arrives meanwhile held back until the welcome has been queued.
+            var user = await commands.JoinAutomaticAsync(connection, ChannelName.User(identity.UserId).Value, lifetime.Token);
+            var broadcast = await commands.JoinAutomaticAsync(connection, ChannelName.Broadcast.Value, lifetime.Token);
             connection.TryEnqueue(Frames.Welcome(realtime.Value.ServerId, connection.Id, identity.UserId, o.PingIntervalSeconds * 1000));
-            await commands.JoinAutomaticAsync(connection, ChannelName.User(identity.UserId).Value, lifetime.Token);
-            await commands.JoinAutomaticAsync(connection, ChannelName.Broadcast.Value, lifetime.Token);
+            user.EndBuffering();
+            broadcast.EndBuffering();
             await ReceiveLoopAsync(socket, connection, lifetime.Token);
         }
         catch (BusUnavailableException ex)
@@ -92,15 +122,58 @@ public sealed partial class ConnectionHandler(
         {
             // The client went away.
         }
+        catch (Exception ex)
+        {
+            Log.Unexpected(logger, ex);
+            connection.RequestClose(CloseCodes.InternalError, "internal error");
+        }
         finally
         {
-            await commands.LeaveAllAsync(connection);
+            // Local state goes first and whatever the broker answers: each cleanup step is guarded.
             registry.Remove(connection);
             metrics.Connections.Dec();
+            await commands.LeaveAllAsync(connection);
             connection.Complete();
-            await writer.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+            try
+            {
+                await writer.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+            }
+            catch (TimeoutException)
+            {
+                socket.Abort();
+            }
+
+            connection.ReleaseQueued();
             await lifetime.CancelAsync();
         }
+    }
+
+    private async Task RefuseAsync(HttpContext context, string reason)
+    {
+        metrics.ConnectionsRejected.WithLabels(reason).Inc();
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = "2";
+        await context.Response.WriteAsync(reason == "full" ? "This edge is full; retry (another edge)." : "This edge is draining; retry (another edge).");
+    }
+
+    /// <summary>Browsers send <c>Origin</c>; with an allow-list configured, only listed origins may open a socket. No header (non-browser clients) passes.</summary>
+    internal static bool OriginAllowed(Microsoft.Extensions.Primitives.StringValues origin, string[] allowed)
+    {
+        if (allowed.Length == 0 || origin.Count == 0)
+        {
+            return true;
+        }
+
+        var value = origin.ToString().TrimEnd('/');
+        foreach (var entry in allowed)
+        {
+            if (entry == "*" || string.Equals(entry.TrimEnd('/'), value, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private async Task ReceiveLoopAsync(WebSocket socket, Connection connection, CancellationToken cancellationToken)
@@ -236,5 +309,8 @@ public sealed partial class ConnectionHandler(
 
         [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "Closing a connection: broker unavailable")]
         public static partial void BrokerUnavailable(ILogger logger, Exception exception);
+
+        [LoggerMessage(EventId = 202, Level = LogLevel.Error, Message = "Closing a connection after an unexpected error (1011)")]
+        public static partial void Unexpected(ILogger logger, Exception exception);
     }
 }

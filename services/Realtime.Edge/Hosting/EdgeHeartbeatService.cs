@@ -9,16 +9,18 @@ namespace Realtime.Edge.Hosting;
 
 /// <summary>
 /// Periodic work: refreshes this edge in the instance registry, sends application pings to
-/// connections and closes connections whose token has expired (4002).
+/// connections, closes connections whose token has expired (4002) and samples the send-queue bytes gauge.
 /// </summary>
 public sealed partial class EdgeHeartbeatService(
     ConnectionRegistry registry,
     IInstanceRegistry instances,
     PresenceTracker presence,
+    CommandProcessor commands,
     DrainState drain,
     IOptions<EdgeOptions> options,
     IOptions<RealtimeOptions> realtime,
     TimeProvider time,
+    EdgeMetrics metrics,
     ILogger<EdgeHeartbeatService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -79,17 +81,34 @@ public sealed partial class EdgeHeartbeatService(
                 lastPing = now;
             }
 
+            long queued = 0;
             foreach (var connection in registry.Snapshot())
             {
+                queued += connection.QueuedBytes;
                 if (connection.Identity.ExpiresAt <= now)
                 {
                     connection.RequestClose(CloseCodes.TokenExpired, "token expired");
+                    continue;
+                }
+
+                if (connection.HasExpiredMembership(now))
+                {
+                    try
+                    {
+                        await commands.ExpireMembershipsAsync(connection, now);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        Log.ExpiryFailed(logger, ex);
+                    }
                 }
                 else if (sendPing)
                 {
                     connection.TryEnqueue(Frames.Ping);
                 }
             }
+
+            metrics.SendQueueBytes.Set(queued);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result, TaskScheduler.Default));
     }
@@ -104,6 +123,9 @@ public sealed partial class EdgeHeartbeatService(
 
         [LoggerMessage(EventId = 502, Level = LogLevel.Information, Message = "Instance registry heartbeat restored")]
         public static partial void HeartbeatRestored(ILogger logger);
+
+        [LoggerMessage(EventId = 504, Level = LogLevel.Warning, Message = "Ending an expired subscription failed")]
+        public static partial void ExpiryFailed(ILogger logger, Exception exception);
 
         [LoggerMessage(EventId = 503, Level = LogLevel.Warning, Message = "Presence refresh failed")]
         public static partial void PresenceRefreshFailed(ILogger logger, Exception exception);

@@ -20,9 +20,9 @@ public sealed class EdgeOptions
     [Range(1, 1_000_000)]
     public int MaxConnections { get; set; } = 50_000;
 
-    /// <summary>Messages queued for one connection before it is closed as a slow consumer (4008).</summary>
-    [Range(8, 1_000_000)]
-    public int SendQueueCapacity { get; set; } = 1024;
+    /// <summary>Bytes queued for one connection before it is closed as a slow consumer (4008).</summary>
+    [Range(4096, 1L << 30)]
+    public long SendQueueBytes { get; set; } = 1024 * 1024;
 
     /// <summary>Upper bound of one coalesced outgoing text frame.</summary>
     [Range(1024, 16 * 1024 * 1024)]
@@ -48,13 +48,43 @@ public sealed class EdgeOptions
     [Range(1, 256)]
     public int DeliveryWorkers { get; set; } = Math.Max(2, Environment.ProcessorCount);
 
-    /// <summary>Broker messages queued per delivery worker before new ones are dropped (and counted).</summary>
-    [Range(16, 10_000_000)]
-    public int DeliveryQueueCapacity { get; set; } = 65_536;
+    /// <summary>Broker message bytes queued per delivery worker before new ones are dropped (and counted).</summary>
+    [Range(65_536, 1L << 32)]
+    public long DeliveryQueueBytes { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>How often the edge refreshes its entry in the instance registry.</summary>
     [Range(1, 3600)]
     public int HeartbeatSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// Origins (<c>https://app.example.com</c>) allowed to open <c>/ws</c>; empty allows any. Requests
+    /// without an <c>Origin</c> header (non-browser clients) are not affected. Set it when cookies
+    /// or other ambient credentials reach the edge.
+    /// </summary>
+    public string[] AllowedOrigins { get; set; } = [];
+
+    /// <summary>Commands a connection may send per second on average (token bucket refill).</summary>
+    [Range(1, 100_000)]
+    public int CommandsPerSecond { get; set; } = 20;
+
+    /// <summary>Commands a connection may send in a burst (token bucket size).</summary>
+    [Range(1, 100_000)]
+    public int CommandBurst { get; set; } = 50;
+
+    /// <summary>
+    /// Strikes (malformed commands, commands over the rate) a connection may collect per minute;
+    /// one more closes it (1008 for malformed input, 4029 for flooding).
+    /// </summary>
+    [Range(1, 100_000)]
+    public int StrikesPerMinute { get; set; } = 10;
+
+    /// <summary>History bytes one connection may pull per minute through <c>since</c> recovery (one page may overshoot it).</summary>
+    [Range(1024, 1L << 32)]
+    public long HistoryBytesPerMinute { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Connections one user may hold across the whole cluster (0: unlimited). Over it the connect is closed with 4029.</summary>
+    [Range(0, 1_000_000)]
+    public int MaxConnectionsPerUser { get; set; } = 100;
 
     /// <summary>
     /// Development mode: serves the demo page from <see cref="DemoPath"/> at <c>/</c> and mints

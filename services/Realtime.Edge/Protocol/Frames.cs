@@ -17,7 +17,7 @@ public static class Frames
         w.WriteString("channel"u8, envelope.Channel);
         w.WriteString("event"u8, envelope.Event);
         w.WritePropertyName("data"u8);
-        w.WriteRawValue(envelope.Data.Span, skipInputValidation: true);
+        WriteData(w, envelope.Data.Span);
         w.WriteString("id"u8, envelope.Id);
         if (offset > 0)
         {
@@ -71,12 +71,44 @@ public static class Frames
         w.WriteEndObject();
     });
 
+    /// <summary>The server ended a membership (its subscribe token expired); subscribe again with a fresh token.</summary>
+    public static byte[] Unsubscribed(string channel, string reason) => Build(w =>
+    {
+        w.WriteString("op"u8, "unsubscribed"u8);
+        w.WriteString("channel"u8, channel);
+        w.WriteString("reason"u8, reason);
+    });
+
     public static byte[] Reconnect(int afterMs, string reason) => Build(w =>
     {
         w.WriteString("op"u8, "reconnect"u8);
         w.WriteNumber("after_ms"u8, afterMs);
         w.WriteString("reason"u8, reason);
     });
+
+    /// <summary>
+    /// Writes a message's JSON data. Frames are separated by <c>\n</c>, so data that carries a
+    /// raw line break (JSON allows whitespace between tokens; a publisher that pretty-prints, or
+    /// one trying to forge frames) is re-written compactly; string contents are escaped anyway.
+    /// </summary>
+    internal static void WriteData(Utf8JsonWriter writer, ReadOnlySpan<byte> data)
+    {
+        if (data.IndexOfAny((byte)'\n', (byte)'\r') < 0)
+        {
+            writer.WriteRawValue(data, skipInputValidation: true);
+            return;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(data.ToArray());
+            document.RootElement.WriteTo(writer);
+        }
+        catch (JsonException)
+        {
+            writer.WriteNullValue(); // not JSON: never written raw
+        }
+    }
 
     private static byte[] Build(Action<Utf8JsonWriter> body)
     {

@@ -24,6 +24,9 @@ public sealed class ChannelMember(Connection connection, ChannelEntry entry)
 
     public ChannelEntry Entry { get; } = entry;
 
+    /// <summary>When a membership opened by a subscribe token ends (its <c>exp</c> + clock skew); null otherwise.</summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
+
     public void BeginBuffering()
     {
         lock (_lock)
@@ -31,6 +34,9 @@ public sealed class ChannelMember(Connection connection, ChannelEntry entry)
             _buffer ??= [];
         }
     }
+
+    /// <summary>Ends buffering without a reply: what arrived meanwhile is sent, in order.</summary>
+    public void EndBuffering() => Complete(ReadOnlyMemory<byte>.Empty, null, []);
 
     /// <summary>
     /// Starts a resync after the broker lost messages: buffers live delivery like a subscribe does.
@@ -145,7 +151,11 @@ public sealed class ChannelMember(Connection connection, ChannelEntry entry)
     {
         lock (_lock)
         {
-            Connection.TryEnqueue(reply);
+            if (!reply.IsEmpty)
+            {
+                Connection.TryEnqueue(reply);
+            }
+
             if (epoch.Length > 0)
             {
                 if (epoch != _epoch)

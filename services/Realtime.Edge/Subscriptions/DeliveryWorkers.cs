@@ -15,6 +15,8 @@ public sealed partial class DeliveryWorkers : IAsyncDisposable
 {
     private readonly Channel<(ChannelEntry Entry, ReadOnlyMemory<byte> Payload)>[] _queues;
     private readonly Task[] _loops;
+    private readonly long[] _queuedBytes;
+    private readonly long _maxQueuedBytes;
     private readonly EdgeMetrics _metrics;
     private readonly ILogger<DeliveryWorkers> _logger;
 
@@ -25,15 +27,14 @@ public sealed partial class DeliveryWorkers : IAsyncDisposable
         var count = options.Value.DeliveryWorkers;
         _queues = new Channel<(ChannelEntry, ReadOnlyMemory<byte>)>[count];
         _loops = new Task[count];
+        _queuedBytes = new long[count];
+        _maxQueuedBytes = options.Value.DeliveryQueueBytes;
         for (var i = 0; i < count; i++)
         {
-            _queues[i] = Channel.CreateBounded<(ChannelEntry, ReadOnlyMemory<byte>)>(new BoundedChannelOptions(options.Value.DeliveryQueueCapacity)
-            {
-                SingleReader = true,
-                FullMode = BoundedChannelFullMode.Wait,
-            });
+            _queues[i] = Channel.CreateUnbounded<(ChannelEntry, ReadOnlyMemory<byte>)>(new UnboundedChannelOptions { SingleReader = true });
             var reader = _queues[i].Reader;
-            _loops[i] = Task.Run(() => RunAsync(reader));
+            var worker = i;
+            _loops[i] = Task.Run(() => RunAsync(worker, reader));
         }
     }
 
@@ -42,10 +43,15 @@ public sealed partial class DeliveryWorkers : IAsyncDisposable
     public void Post(ChannelEntry entry, ReadOnlyMemory<byte> payload)
     {
         _metrics.BrokerMessages.Inc();
-        if (!_queues[entry.Worker].Writer.TryWrite((entry, payload)))
+        var worker = entry.Worker;
+        if (Interlocked.Add(ref _queuedBytes[worker], payload.Length) > _maxQueuedBytes || !_queues[worker].Writer.TryWrite((entry, payload)))
         {
+            Interlocked.Add(ref _queuedBytes[worker], -payload.Length);
             _metrics.DeliveryDrops.Inc();
+            return;
         }
+
+        _metrics.DeliveryQueueBytes.Inc(payload.Length);
     }
 
     public async ValueTask DisposeAsync()
@@ -58,12 +64,14 @@ public sealed partial class DeliveryWorkers : IAsyncDisposable
         await Task.WhenAll(_loops);
     }
 
-    private async Task RunAsync(ChannelReader<(ChannelEntry Entry, ReadOnlyMemory<byte> Payload)> reader)
+    private async Task RunAsync(int worker, ChannelReader<(ChannelEntry Entry, ReadOnlyMemory<byte> Payload)> reader)
     {
         while (await reader.WaitToReadAsync())
         {
             while (reader.TryRead(out var item))
             {
+                Interlocked.Add(ref _queuedBytes[worker], -item.Payload.Length);
+                _metrics.DeliveryQueueBytes.Dec(item.Payload.Length);
                 try
                 {
                     Deliver(item.Entry, item.Payload);

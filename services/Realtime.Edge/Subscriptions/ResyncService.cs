@@ -65,6 +65,7 @@ public sealed partial class ResyncService(
 
             var frames = new List<(ulong, ReadOnlyMemory<byte>)>();
             var epoch = string.Empty;
+            var failed = false;
             try
             {
                 var page = await history.ReadAsync(entry.Channel, started.Min(s => s.Sent), policy.MaxMessages, cancellationToken);
@@ -74,16 +75,26 @@ public sealed partial class ResyncService(
                     frames.Add((e.Offset, Frames.Message(CoreEnvelope.Parser.ParseFrom(e.Envelope.Span), e.Offset, page.Epoch)));
                 }
             }
-            catch (Exception ex) when (ex is BusUnavailableException or OperationCanceledException)
+            catch (Exception ex)
             {
+                // Whatever went wrong, buffering ends below: members get the live messages held
+                // meanwhile, and (as the gap is unknown) are asked to reconnect and recover.
                 Log.ResyncFailed(logger, entry.Channel, ex);
+                failed = true;
+                frames.Clear();
+                epoch = string.Empty;
             }
 
             foreach (var (member, _) in started)
             {
                 member.CompleteResync(epoch, frames);
+                if (failed)
+                {
+                    member.Connection.RequestClose(CloseCodes.ServiceRestart, "recovery failed; reconnect and recover");
+                }
             }
 
+            metrics.ResyncFailures.Inc(failed ? 1 : 0);
             total += frames.Count;
         }
 

@@ -84,14 +84,19 @@ public sealed class SubscriptionTable(IMessageBus bus, DeliveryWorkers workers, 
             }
 
             metrics.Subscriptions.Dec();
-            if (Release(entry) && entry.BusSubscription is { } subscription)
+            try
             {
-                entry.BusSubscription = null;
-                metrics.BusSubscriptions.Dec();
-                await subscription.DisposeAsync();
+                if (Release(entry) && entry.BusSubscription is { } subscription)
+                {
+                    entry.BusSubscription = null;
+                    metrics.BusSubscriptions.Dec();
+                    await subscription.DisposeAsync();
+                }
             }
-
-            RemoveIfUnused(entry);
+            finally
+            {
+                RemoveIfUnused(entry);
+            }
         }
         finally
         {

@@ -91,8 +91,50 @@ public sealed class TokenValidatorTests
     public async Task SubscribeToken_BindsUserAndChannel()
     {
         var validator = Hs256();
-        Assert.True(await validator.ValidateSubscribeTokenAsync(TestTokens.ForChannel("u1", "room:vip"), "u1", "room:vip"));
-        Assert.False(await validator.ValidateSubscribeTokenAsync(TestTokens.ForChannel("u1", "room:vip"), "u2", "room:vip"));
-        Assert.False(await validator.ValidateSubscribeTokenAsync(TestTokens.ForChannel("u1", "room:vip"), "u1", "room:other"));
+        var until = await validator.ValidateSubscribeTokenAsync(TestTokens.ForChannel("u1", "room:vip"), "u1", "room:vip");
+        Assert.NotNull(until);
+        Assert.InRange(until!.Value, DateTimeOffset.UtcNow.AddMinutes(59), DateTimeOffset.UtcNow.AddMinutes(62)); // exp (1 h) + skew (30 s)
+        Assert.Null(await validator.ValidateSubscribeTokenAsync(TestTokens.ForChannel("u1", "room:vip"), "u2", "room:vip"));
+        Assert.Null(await validator.ValidateSubscribeTokenAsync(TestTokens.ForChannel("u1", "room:vip"), "u1", "room:other"));
+    }
+
+    [Fact]
+    public async Task SubscribeToken_IsNotAConnectionToken()
+    {
+        var result = await Hs256().ValidateConnectionTokenAsync(TestTokens.ForChannel("u1", "room:vip"));
+        Assert.Equal(TokenFailure.Invalid, result.Failure);
+    }
+
+    [Fact]
+    public async Task RoomsArrayElements_AreWholePatterns_NotSplitOnSpaces()
+    {
+        var identity = (await Hs256().ValidateConnectionTokenAsync(TestTokens.For("u1", ["team-acme *"]))).Identity!;
+        Assert.False(identity.MayJoinRoom("admin"));
+        Assert.False(identity.MayJoinRoom("team-acme"));
+        Assert.Equal(["team-acme *"], identity.RoomPatterns);
+
+        // The space-separated string form (OAuth scope style) is still a list.
+        var scoped = (await Hs256().ValidateConnectionTokenAsync(TestTokens.For("u2", extra: new Dictionary<string, object> { ["rooms"] = "lobby team-*" }))).Identity!;
+        Assert.True(scoped.MayJoinRoom("team-red"));
+        Assert.True(scoped.MayJoinRoom("lobby"));
+    }
+
+    [Theory]
+    [InlineData(253402300800L)] // 10000-01-01
+    [InlineData(99999999999999L)]
+    public async Task ExpBeyondYear9999_IsAnInvalidToken_NotACrash(long exp)
+    {
+        var payload = $$"""{"sub":"u1","exp":{{exp}},"iat":{{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}}}""";
+        var credentials = new SigningCredentials(new SymmetricSecurityKey(System.Text.Encoding.UTF8.GetBytes(TestTokens.Secret)), SecurityAlgorithms.HmacSha256);
+        var token = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(payload, credentials);
+        Assert.Equal(TokenFailure.Invalid, (await Hs256().ValidateConnectionTokenAsync(token)).Failure);
+    }
+
+    [Fact]
+    public async Task OneClockSkewRule_ATokenWithinTheSkewLastsUntilExpPlusSkew()
+    {
+        var result = await Hs256().ValidateConnectionTokenAsync(TestTokens.For("u1", lifetime: TimeSpan.FromSeconds(-10)));
+        var identity = Assert.IsType<ClientIdentity>(result.Identity);
+        Assert.InRange(identity.ExpiresAt, DateTimeOffset.UtcNow.AddSeconds(15), DateTimeOffset.UtcNow.AddSeconds(25));
     }
 }

@@ -10,7 +10,7 @@ public sealed class FaultToleranceTests
     [Fact]
     public async Task SlowConsumer_IsDisconnectedAndCounted_OthersKeepReceiving()
     {
-        var settings = new Dictionary<string, string?> { ["Realtime:Edge:SendQueueCapacity"] = "8" };
+        var settings = new Dictionary<string, string?> { ["Realtime:Edge:SendQueueBytes"] = "200000" };
         await using var cluster = await Cluster.StartAsync(edges: 1, settings: settings);
         await using var healthy = await TestClient.ConnectAsync(cluster.Edges[0].WebSocketUrl, TestTokens.For("healthy", ["*"]));
         await healthy.SubscribeAsync("room:firehose");

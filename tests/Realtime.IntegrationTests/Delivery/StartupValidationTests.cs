@@ -8,7 +8,7 @@ public sealed class StartupValidationTests
 {
     [Theory]
     [InlineData("Realtime:Auth:HmacSecret", "too-short", "Realtime:Auth:HmacSecret")]
-    [InlineData("Realtime:Edge:SendQueueCapacity", "0", "SendQueueCapacity")]
+    [InlineData("Realtime:Edge:SendQueueBytes", "0", "SendQueueBytes")]
     [InlineData("Realtime:Redis:Url", "redis://", "Realtime:Redis:Url")]
     [InlineData("Realtime:History:Namespaces:room:TtlSeconds", "0", "Realtime:History:Namespaces:room:TtlSeconds")]
     [InlineData("Realtime:ServerId", "bad id with spaces", "SERVER_ID")]
