@@ -12,6 +12,17 @@ public sealed class RedisPresenceStore(RedisConnection connection) : IPresenceSt
     public Task AddAsync(IReadOnlyCollection<(string Channel, PresenceEntry Entry)> entries, TimeSpan ttl, CancellationToken cancellationToken = default) =>
         connection.RunOnDatabaseAsync(db => Task.WhenAll(AddCalls(db, entries, ttl)), cancellationToken);
 
+    public async Task<bool> TryAddAsync(string channel, PresenceEntry entry, TimeSpan ttl, int cap, CancellationToken cancellationToken = default)
+    {
+        var result = await connection.RunOnDatabaseAsync(
+            db => db.ScriptEvaluateAsync(
+                RedisScripts.PresenceTryAdd,
+                [connection.Channels.Presence(channel), connection.Channels.PresenceExpiry(channel)],
+                [(long)ttl.TotalMilliseconds, entry.ConnectionId, cap, $"{entry.UserId}\t{entry.ServerId}"]),
+            cancellationToken);
+        return (long)result == 1;
+    }
+
     public Task RemoveAsync(string channel, string connectionId, CancellationToken cancellationToken = default) =>
         connection.RunOnDatabaseAsync(
             db => Task.WhenAll(

@@ -17,6 +17,8 @@ internal static class RedisScripts
 
     public static string PresenceGet { get; } = Load("presence_get");
 
+    public static string PresenceTryAdd { get; } = Load("presence_try_add");
+
     private static string Load(string name)
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"Realtime.Redis.Scripts.{name}.lua")

@@ -14,6 +14,8 @@ export const CloseCodes = {
   ClientTimeout: 4000,
   SlowConsumer: 4008,
   DisconnectedByBackend: 4009,
+  /** Too many requests, or too many connections of this user: reconnect with backoff. */
+  TooManyRequests: 4029,
 } as const;
 
 export type CloseAction =
@@ -43,7 +45,7 @@ export function closeAction(code: number): CloseAction {
     case CloseCodes.Unauthorized:
       return 'unauthorized';
     default:
-      // 1001, 1006 (network, HTTP 503 before upgrade), 1011, 4000, 4008, anything unknown.
+      // 1001, 1006 (network, HTTP 503 before upgrade), 1011, 4000, 4008, 4029, anything unknown.
       return 'backoff';
   }
 }

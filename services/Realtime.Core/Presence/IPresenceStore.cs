@@ -10,6 +10,12 @@ public interface IPresenceStore
     /// <summary>Adds or refreshes entries (a join, or the edge's periodic refresh).</summary>
     Task AddAsync(IReadOnlyCollection<(string Channel, PresenceEntry Entry)> entries, TimeSpan ttl, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Adds one entry unless the channel already holds <paramref name="cap"/> unexpired entries
+    /// (atomically, across every edge); true when the entry is in.
+    /// </summary>
+    Task<bool> TryAddAsync(string channel, PresenceEntry entry, TimeSpan ttl, int cap, CancellationToken cancellationToken = default);
+
     Task RemoveAsync(string channel, string connectionId, CancellationToken cancellationToken = default);
 
     /// <summary>The unexpired entries of a channel (expired ones are pruned).</summary>

@@ -8,7 +8,8 @@ public sealed class InMemoryPresenceStore(TimeProvider time) : IPresenceStore
 
     public Task AddAsync(IReadOnlyCollection<(string Channel, PresenceEntry Entry)> entries, TimeSpan ttl, CancellationToken cancellationToken = default)
     {
-        var expires = time.GetUtcNow() + ttl;
+        var now = time.GetUtcNow();
+        var expires = now + ttl;
         lock (_gate)
         {
             foreach (var (channel, entry) in entries)
@@ -20,10 +21,40 @@ public sealed class InMemoryPresenceStore(TimeProvider time) : IPresenceStore
                 }
 
                 members[entry.ConnectionId] = (entry, expires);
+                foreach (var id in members.Where(m => m.Value.Expires <= now).Select(m => m.Key).ToList())
+                {
+                    members.Remove(id); // expired entries go on write too, not only on read
+                }
             }
         }
 
         return Task.CompletedTask;
+    }
+
+    public Task<bool> TryAddAsync(string channel, PresenceEntry entry, TimeSpan ttl, int cap, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            if (!_channels.TryGetValue(channel, out var members))
+            {
+                members = new(StringComparer.Ordinal);
+                _channels[channel] = members;
+            }
+
+            foreach (var id in members.Where(m => m.Value.Expires <= now).Select(m => m.Key).ToList())
+            {
+                members.Remove(id);
+            }
+
+            if (!members.ContainsKey(entry.ConnectionId) && members.Count >= cap)
+            {
+                return Task.FromResult(false);
+            }
+
+            members[entry.ConnectionId] = (entry, now + ttl);
+            return Task.FromResult(true);
+        }
     }
 
     public Task RemoveAsync(string channel, string connectionId, CancellationToken cancellationToken = default)

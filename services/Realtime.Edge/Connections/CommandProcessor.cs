@@ -18,6 +18,7 @@ public sealed partial class CommandProcessor(
     PresenceTracker presence,
     IHistoryStore history,
     TokenValidator tokens,
+    ClientLimits limits,
     IOptions<HistoryOptions> historyOptions,
     IOptions<EdgeOptions> edgeOptions,
     EdgeMetrics metrics,
@@ -156,6 +157,13 @@ public sealed partial class CommandProcessor(
             return;
         }
 
+        if (command.SinceOffset is not null && !limits.HasHistoryBudget(connection))
+        {
+            metrics.RateLimited.WithLabels("history").Inc();
+            Refuse(connection, command.Id, ErrorCodes.RateLimited, $"history budget of {edgeOptions.Value.HistoryBytesPerMinute} bytes per minute used up; retry later");
+            return;
+        }
+
         // History channel: buffer live messages while the position (and any missed messages) are read.
         ChannelMember member;
         if (existing is null)
@@ -177,6 +185,7 @@ public sealed partial class CommandProcessor(
         try
         {
             page = await history.ReadAsync(channel.Value, command.SinceOffset ?? 0, command.SinceOffset is null ? 0 : policy.MaxMessages, cancellationToken);
+            limits.ChargeHistory(connection, page.Entries.Sum(e => (long)e.Envelope.Length));
         }
         catch (BusUnavailableException ex)
         {

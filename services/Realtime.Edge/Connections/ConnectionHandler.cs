@@ -7,6 +7,7 @@ using Realtime.Core.Channels;
 using Realtime.Core.Options;
 using Realtime.Edge.Auth;
 using Realtime.Edge.Hosting;
+using Realtime.Edge.Presence;
 using Realtime.Edge.Protocol;
 
 namespace Realtime.Edge.Connections;
@@ -20,6 +21,8 @@ public sealed partial class ConnectionHandler(
     TokenValidator tokens,
     ConnectionRegistry registry,
     CommandProcessor commands,
+    ClientLimits limits,
+    PresenceTracker presence,
     DrainState drain,
     IOptions<EdgeOptions> options,
     IOptions<RealtimeOptions> realtime,
@@ -28,7 +31,6 @@ public sealed partial class ConnectionHandler(
     ILogger<ConnectionHandler> logger)
 {
     public const string Subprotocol = "realtime.v1.json";
-    private const int MaxMalformedCommands = 10;
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -106,6 +108,13 @@ public sealed partial class ConnectionHandler(
         {
             // The welcome means "you are in user:{sub} and broadcast": both are joined first, with
             // what arrives meanwhile held back until the welcome has been queued.
+            if (!await presence.TryRegisterConnectionAsync(connection, o.MaxConnectionsPerUser, lifetime.Token))
+            {
+                metrics.ConnectionsRejected.WithLabels("user_limit").Inc();
+                connection.RequestClose(CloseCodes.TooManyRequests, $"at most {o.MaxConnectionsPerUser} connections per user");
+                return;
+            }
+
             var user = await commands.JoinAutomaticAsync(connection, ChannelName.User(identity.UserId).Value, lifetime.Token);
             var broadcast = await commands.JoinAutomaticAsync(connection, ChannelName.Broadcast.Value, lifetime.Token);
             connection.TryEnqueue(Frames.Welcome(realtime.Value.ServerId, connection.Id, identity.UserId, o.PingIntervalSeconds * 1000));
@@ -133,6 +142,7 @@ public sealed partial class ConnectionHandler(
             registry.Remove(connection);
             metrics.Connections.Dec();
             await commands.LeaveAllAsync(connection);
+            await presence.LeftAsync(connection, PresenceTracker.ConnectionsOf(identity.UserId));
             connection.Complete();
             try
             {
@@ -179,7 +189,6 @@ public sealed partial class ConnectionHandler(
     private async Task ReceiveLoopAsync(WebSocket socket, Connection connection, CancellationToken cancellationToken)
     {
         var max = options.Value.MaxIncomingMessageBytes;
-        var malformed = 0;
         while (true)
         {
             // Wait for the next message without holding a buffer: an idle connection (most of
@@ -243,9 +252,23 @@ public sealed partial class ConnectionHandler(
                     if (command is null)
                     {
                         commands.Refuse(connection, 0, ErrorCodes.BadRequest, error!);
-                        if (++malformed >= MaxMalformedCommands)
+                        if (!limits.TryStrike(connection))
                         {
+                            metrics.RateLimited.WithLabels("malformed").Inc();
                             connection.RequestClose(CloseCodes.PolicyViolation, "too many malformed commands");
+                            break;
+                        }
+
+                        continue;
+                    }
+
+                    if (!limits.TryCommand(connection))
+                    {
+                        metrics.RateLimited.WithLabels("commands").Inc();
+                        commands.Refuse(connection, command.Id, ErrorCodes.RateLimited, $"over {options.Value.CommandsPerSecond} commands per second; slow down");
+                        if (!limits.TryStrike(connection))
+                        {
+                            connection.RequestClose(CloseCodes.TooManyRequests, "too many requests");
                             break;
                         }
 

@@ -22,6 +22,12 @@ public static class EdgeHostingExtensions
             builder.WebHost.UseUrls($"http://{builder.Configuration.GetValue("Realtime:Edge:BindAddress", "0.0.0.0")}:{builder.Configuration.GetValue("Realtime:Edge:Port", 8080)}");
         }
 
+        // Kestrel's own cap on upgraded (WebSocket) connections sits a little above MaxConnections:
+        // the edge's atomic slot reservation answers 503 first; Kestrel's is the backstop.
+        builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
+            .Configure<Microsoft.Extensions.Options.IOptions<EdgeOptions>>((kestrel, edge) =>
+                kestrel.Limits.MaxConcurrentUpgradedConnections = edge.Value.MaxConnections + Math.Max(16, edge.Value.MaxConnections / 10));
+
         builder.Services.AddSingleton<EdgeMetrics>();
         builder.Services.AddSingleton<TokenValidator>();
         builder.Services.AddSingleton<ConnectionRegistry>();
@@ -29,6 +35,7 @@ public static class EdgeHostingExtensions
         builder.Services.AddSingleton<SubscriptionTable>();
         builder.Services.AddSingleton<PresenceTracker>();
         builder.Services.AddSingleton<CommandProcessor>();
+        builder.Services.AddSingleton<ClientLimits>();
         builder.Services.AddSingleton<ConnectionHandler>();
         builder.Services.AddSingleton<DrainState>();
         builder.Services.AddHostedService<DrainService>();

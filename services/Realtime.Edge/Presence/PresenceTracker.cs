@@ -40,6 +40,40 @@ public sealed partial class PresenceTracker(IPresenceStore store, IOptions<Prese
         }
     }
 
+    /// <summary>The presence key that counts a user's connections across the cluster (not a channel clients can name).</summary>
+    public static string ConnectionsOf(string userId) => "conns:" + userId;
+
+    /// <summary>
+    /// Counts the connection against its user's cluster-wide limit; false when the user already
+    /// holds <paramref name="cap"/> connections. Fails open (true) when the broker is unreachable.
+    /// </summary>
+    public async Task<bool> TryRegisterConnectionAsync(Connection connection, int cap, CancellationToken cancellationToken)
+    {
+        if (cap <= 0)
+        {
+            return true;
+        }
+
+        var key = ConnectionsOf(connection.Identity.UserId);
+        var entry = new PresenceEntry(connection.Id, connection.Identity.UserId, realtime.Value.ServerId);
+        _local[(key, connection.Id)] = entry;
+        try
+        {
+            if (await store.TryAddAsync(key, entry, Ttl, cap, cancellationToken))
+            {
+                return true;
+            }
+
+            _local.TryRemove((key, connection.Id), out _);
+            return false;
+        }
+        catch (BusUnavailableException ex)
+        {
+            Log.PresenceFailed(logger, ex);
+            return true;
+        }
+    }
+
     public async Task LeftAsync(Connection connection, string channel)
     {
         if (!_local.TryRemove((channel, connection.Id), out _))
@@ -51,19 +85,40 @@ public sealed partial class PresenceTracker(IPresenceStore store, IOptions<Prese
         {
             await store.RemoveAsync(channel, connection.Id);
         }
-        catch (BusUnavailableException ex)
+        catch (Exception ex)
         {
             Log.PresenceFailed(logger, ex); // the entry expires after the TTL
         }
     }
 
-    /// <summary>Extends every entry this edge holds (called every third of the TTL).</summary>
+    /// <summary>
+    /// Extends every entry this edge holds (called every third of the TTL); it also restores
+    /// entries Redis lost. An entry whose connection left while the refresh was being written
+    /// (its removal may have run before the write) is removed again afterwards, so a refresh
+    /// never resurrects what left after its snapshot.
+    /// </summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         var entries = _local.Select(kv => (kv.Key.Channel, kv.Value)).ToList();
-        if (entries.Count > 0)
+        if (entries.Count == 0)
         {
-            await store.AddAsync(entries, Ttl, cancellationToken);
+            return;
+        }
+
+        await store.AddAsync(entries, Ttl, cancellationToken);
+        foreach (var (channel, entry) in entries)
+        {
+            if (!_local.ContainsKey((channel, entry.ConnectionId)))
+            {
+                try
+                {
+                    await store.RemoveAsync(channel, entry.ConnectionId, cancellationToken);
+                }
+                catch (BusUnavailableException ex)
+                {
+                    Log.PresenceFailed(logger, ex); // the entry expires after the TTL
+                }
+            }
         }
     }
 

@@ -31,6 +31,9 @@ public static class CloseCodes
     /// <summary>4008: the client did not read fast enough (send queue full). Reconnect with backoff and recover.</summary>
     public const WebSocketCloseStatus SlowConsumer = (WebSocketCloseStatus)4008;
 
+    /// <summary>4029: too many requests (commands over the rate limit again and again), or the user already holds the maximum number of connections. Reconnect with backoff.</summary>
+    public const WebSocketCloseStatus TooManyRequests = (WebSocketCloseStatus)4029;
+
     /// <summary>4009: the server disconnected this connection on request of the backend. Do not reconnect automatically.</summary>
     public const WebSocketCloseStatus Disconnected = (WebSocketCloseStatus)4009;
 }

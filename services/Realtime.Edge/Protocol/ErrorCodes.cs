@@ -10,4 +10,5 @@ public static class ErrorCodes
     public const string NotSubscribed = "not_subscribed";
     public const string Unavailable = "unavailable";
     public const string UnknownOp = "unknown_op";
+    public const string RateLimited = "rate_limited";
 }

@@ -37,6 +37,23 @@ public abstract class PresenceStoreContractTests : IAsyncLifetime
         await Eventually.TrueAsync(async () => (await Store.GetAsync("room:e")).Count == 1, because: "the unrefreshed entry expires");
         Assert.Equal("live", (await Store.GetAsync("room:e"))[0].ConnectionId);
     }
+
+    [Fact]
+    public async Task TryAdd_IsAnAtomicCap_CountingOnlyUnexpiredEntries()
+    {
+        var ttl = TimeSpan.FromMinutes(1);
+        Assert.True(await Store.TryAddAsync("conns:u", new PresenceEntry("c1", "u", "edge-a"), ttl, 2));
+        Assert.True(await Store.TryAddAsync("conns:u", new PresenceEntry("c2", "u", "edge-b"), ttl, 2));
+        Assert.False(await Store.TryAddAsync("conns:u", new PresenceEntry("c3", "u", "edge-a"), ttl, 2));
+        Assert.True(await Store.TryAddAsync("conns:u", new PresenceEntry("c1", "u", "edge-a"), ttl, 2)); // already in: a refresh
+        await Store.RemoveAsync("conns:u", "c1");
+        Assert.True(await Store.TryAddAsync("conns:u", new PresenceEntry("c3", "u", "edge-a"), ttl, 2));
+
+        // Concurrent attempts never overshoot.
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Store.TryAddAsync("conns:v", new PresenceEntry($"v{i}", "v", "edge"), ttl, 5)));
+        Assert.Equal(5, results.Count(r => r));
+        Assert.Equal(5, (await Store.GetAsync("conns:v")).Count);
+    }
 }
 
 public sealed class InMemoryPresenceStoreTests : PresenceStoreContractTests
@@ -60,4 +77,20 @@ public sealed class RedisPresenceStoreTests : PresenceStoreContractTests
     }
 
     public override async Task DisposeAsync() => await _connection.DisposeAsync();
+
+    [Fact]
+    public async Task ExpiredEntries_AreRemovedOnWrite_NotOnlyOnRead()
+    {
+        // A room nobody queries: live members keep extending the key's TTL, so expired members
+        // (ghosts of connections whose edge died) must go when entries are written.
+        await Store.AddAsync([("room:g", new PresenceEntry("ghost", "u1", "dead-edge"))], TimeSpan.FromMilliseconds(200));
+        await Task.Delay(400);
+        await Store.AddAsync([("room:g", new PresenceEntry("live", "u2", "edge"))], TimeSpan.FromMinutes(1));
+
+        var redis = await RedisServer.GetAsync();
+        await using var mux = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(RedisUrl.Parse(redis.Url));
+        var db = mux.GetDatabase();
+        Assert.Equal(["live"], (await db.HashKeysAsync(_connection.Channels.Presence("room:g"))).Select(k => (string)k!));
+        Assert.Equal(1, await db.SortedSetLengthAsync(_connection.Channels.PresenceExpiry("room:g")));
+    }
 }

@@ -13,6 +13,7 @@ public static class RealtimeCloseCodes
     public const int TokenExpired = 4002;
     public const int SlowConsumer = 4008;
     public const int DisconnectedByBackend = 4009;
+    public const int TooManyRequests = 4029; // reconnect with backoff
 
     /// <summary>
     /// What to do after a connection ended with <paramref name="closeCode"/> (null: no close frame,
