@@ -2,12 +2,18 @@ namespace Realtime.Edge.Subscriptions;
 
 /// <summary>
 /// A channel with at least one local member (or one joining or leaving). <see cref="Users"/>
-/// is changed only under the table shard's lock; membership and the bus subscription only
-/// under <see cref="Gate"/>, which serializes joins and leaves of this channel.
+/// is changed only under the table shard's lock; joins, leaves and the bus subscription are
+/// serialized by <see cref="Gate"/>. Members live in a slot array: a join appends, a leave moves
+/// the last member into the leaver's slot, both O(1) (every connection is in <c>broadcast</c>, so
+/// a copy per join would make reconnect storms quadratic). Delivery walks the slots under the
+/// member lock, which joins and leaves take only for their O(1) step.
 /// </summary>
 public sealed class ChannelEntry(string channel, int worker)
 {
-    private ChannelMember[] _members = [];
+    private const int MinCapacity = 4;
+    private readonly Lock _members = new();
+    private ChannelMember?[] _slots = new ChannelMember?[MinCapacity];
+    private int _count;
 
     public string Channel { get; } = channel;
 
@@ -19,20 +25,75 @@ public sealed class ChannelEntry(string channel, int worker)
 
     public IAsyncDisposable? BusSubscription { get; set; }
 
-    /// <summary>Copy-on-write snapshot read lock-free by the delivery worker.</summary>
-    public ChannelMember[] Members => Volatile.Read(ref _members);
+    public int Count
+    {
+        get
+        {
+            lock (_members)
+            {
+                return _count;
+            }
+        }
+    }
 
-    public void Add(ChannelMember member) => Volatile.Write(ref _members, [.. _members, member]);
+    /// <summary>A copy of the members (O(n): for rare work such as a resync, never per message).</summary>
+    public ChannelMember[] Snapshot()
+    {
+        lock (_members)
+        {
+            return _slots.AsSpan(0, _count).ToArray()!;
+        }
+    }
+
+    public void Add(ChannelMember member)
+    {
+        lock (_members)
+        {
+            if (_count == _slots.Length)
+            {
+                Array.Resize(ref _slots, _slots.Length * 2);
+            }
+
+            member.Slot = _count;
+            _slots[_count++] = member;
+        }
+    }
 
     public bool Remove(ChannelMember member)
     {
-        var index = Array.IndexOf(_members, member);
-        if (index < 0)
+        lock (_members)
         {
-            return false;
-        }
+            var slot = member.Slot;
+            if (slot < 0 || slot >= _count || !ReferenceEquals(_slots[slot], member))
+            {
+                return false;
+            }
 
-        Volatile.Write(ref _members, [.. _members[..index], .. _members[(index + 1)..]]);
-        return true;
+            var last = _slots[--_count]!;
+            _slots[slot] = last;
+            last.Slot = slot;
+            _slots[_count] = null;
+            member.Slot = -1;
+            if (_slots.Length > MinCapacity && _count < _slots.Length / 4)
+            {
+                Array.Resize(ref _slots, Math.Max(MinCapacity, _slots.Length / 2));
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Hands one message to every member; returns how many there were.</summary>
+    public int Deliver(ulong offset, string epoch, ReadOnlyMemory<byte> frame)
+    {
+        lock (_members)
+        {
+            for (var i = 0; i < _count; i++)
+            {
+                _slots[i]!.Deliver(offset, epoch, frame);
+            }
+
+            return _count;
+        }
     }
 }

@@ -24,6 +24,9 @@ public sealed class ChannelMember(Connection connection, ChannelEntry entry)
 
     public ChannelEntry Entry { get; } = entry;
 
+    /// <summary>This member's slot in <see cref="ChannelEntry"/> (-1 when not in it); changed only under the entry's member lock.</summary>
+    internal int Slot { get; set; } = -1;
+
     /// <summary>When a membership opened by a subscribe token ends (its <c>exp</c> + clock skew); null otherwise.</summary>
     public DateTimeOffset? ExpiresAt { get; set; }
 

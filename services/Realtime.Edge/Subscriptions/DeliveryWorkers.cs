@@ -93,8 +93,7 @@ public sealed partial class DeliveryWorkers : IAsyncDisposable
             return;
         }
 
-        var members = entry.Members;
-        if (members.Length == 0)
+        if (entry.Count == 0)
         {
             return;
         }
@@ -102,6 +101,7 @@ public sealed partial class DeliveryWorkers : IAsyncDisposable
         if (frame.Envelope.Control == "disconnect")
         {
             var reason = frame.Envelope.Data.ToStringUtf8();
+            var members = entry.Snapshot();
             foreach (var member in members)
             {
                 member.Connection.RequestClose(CloseCodes.Disconnected, string.IsNullOrEmpty(reason) ? "disconnected" : reason);
@@ -117,12 +117,7 @@ public sealed partial class DeliveryWorkers : IAsyncDisposable
         }
 
         var bytes = Frames.Message(frame.Envelope, frame.Offset, frame.Epoch);
-        foreach (var member in members)
-        {
-            member.Deliver(frame.Offset, frame.Epoch, bytes);
-        }
-
-        _metrics.Deliveries.Inc(members.Length);
+        _metrics.Deliveries.Inc(entry.Deliver(frame.Offset, frame.Epoch, bytes));
     }
 
     private static partial class Log

@@ -50,7 +50,7 @@ public sealed partial class ResyncService(
             }
 
             var started = new List<(ChannelMember Member, ulong Sent)>();
-            foreach (var member in entry.Members)
+            foreach (var member in entry.Snapshot())
             {
                 if (member.TryBeginResync(out _, out var sent))
                 {
