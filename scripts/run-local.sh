@@ -50,7 +50,10 @@ wait_ready() {
 }
 
 DEMO="$ROOT/clients/js/demo"
-COMMON=(Realtime__Edge__DevMode=true "Realtime__Edge__DemoPath=$DEMO" Realtime__Dispatcher__CorsOrigins=* Realtime__Edge__DrainSeconds=2)
+# Insecure dev mode: the dispatcher takes calls without an API key (it refuses to start without
+# keys otherwise) and the edges mint tokens at /dev/token. Never use these settings in production.
+COMMON=(Realtime__Edge__DevMode=true "Realtime__Edge__DemoPath=$DEMO" Realtime__Dispatcher__CorsOrigins=* Realtime__Edge__DrainSeconds=2
+  Realtime__Dispatcher__Insecure=true)
 
 if command -v redis-server >/dev/null 2>&1; then
   MODE=cluster
@@ -82,6 +85,7 @@ fi
 cat <<INFO
 
 Realtime is running ($MODE mode; logs in .run/).
+  INSECURE DEV MODE: the dispatcher accepts calls without an API key, /dev/token mints tokens for anyone.
   Edges (WebSocket):   ws://127.0.0.1:$EDGE_A_PORT/ws${EDGE_B_PORT:+   ws://127.0.0.1:$EDGE_B_PORT/ws}
   Demo page:           http://127.0.0.1:$EDGE_A_PORT/?dispatcher=http://127.0.0.1:$DISPATCHER_HTTP_PORT${EDGE_B_PORT:+   http://127.0.0.1:$EDGE_B_PORT/?dispatcher=http://127.0.0.1:$DISPATCHER_HTTP_PORT}
   Dispatcher gRPC:     http://127.0.0.1:$DISPATCHER_GRPC_PORT  (h2c; realtime.v1.Dispatcher, reflection on)
