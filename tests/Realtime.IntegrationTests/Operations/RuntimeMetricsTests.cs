@@ -13,7 +13,7 @@ public sealed partial class RuntimeMetricsTests
     [Fact]
     public async Task Metrics_OfEdgeAndDispatcher_CarryGcHeapCollectionsThreadPoolAndRss()
     {
-        await using var cluster = await Cluster.StartAsync(edges: 1);
+        await using var cluster = await Cluster.StartAsync(edges: 1, settings: new Dictionary<string, string?> { ["Realtime:Dispatcher:Insecure"] = "true" });
         using var http = new HttpClient();
         foreach (var service in new[] { cluster.Edges[0], cluster.Dispatchers[0] })
         {
