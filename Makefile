@@ -1,10 +1,11 @@
 # Realtime — developer entry points. `make run` and `make test` are the whole set-up.
 SHELL := /bin/bash
+RUN_DIR ?= .run
+# While `make run` runs, it writes the URLs it actually serves (ports, single-process mode) here.
+-include $(RUN_DIR)/endpoints.mk
 DISPATCHER_HTTP ?= http://127.0.0.1:8090
 DISPATCHER_GRPC ?= http://127.0.0.1:8091
 EDGE ?= http://127.0.0.1:8080
-EVENT ?= chat.message
-DATA ?= {"text":"hello from make publish"}
 
 .PHONY: build test run publish token format bench images deploy chart-test clean
 
@@ -14,20 +15,27 @@ build:
 test:
 	bash scripts/test.sh
 
+# Ports: EDGE_A_PORT=8080 EDGE_B_PORT=8082 DISPATCHER_HTTP_PORT=8090 DISPATCHER_GRPC_PORT=8091 REDIS_PORT=6380
+# (environment or make arguments); MODE=single forces the all-in-one dev host.
 run:
-	bash scripts/run-local.sh
+	@bash scripts/run-local.sh
 
-# make publish ROOM=lobby DATA='{"text":"hi"}'   |   USER_ID=alice   |   BROADCAST=1
+# make publish ROOM=lobby DATA='{"text":"hi"}'   |   USER_ID=alice   |   BROADCAST=1   [EVENT=x API_KEY=k]
+# The values reach scripts/publish.sh as environment variables, unexpanded and unquoted, so DATA
+# may hold any text; it exits non-zero on HTTP errors and when the dispatcher cannot be reached.
+publish: override export DISPATCHER_HTTP := $(DISPATCHER_HTTP)
+publish: override export ROOM := $(value ROOM)
+publish: override export USER_ID := $(value USER_ID)
+publish: override export BROADCAST := $(value BROADCAST)
+publish: override export EVENT := $(value EVENT)
+publish: override export DATA := $(value DATA)
+publish: override export API_KEY := $(value API_KEY)
 publish:
-	@target='{"broadcast":true}'; \
-	if [ -n "$(ROOM)" ]; then target='{"room":"$(ROOM)"}'; elif [ -n "$(USER_ID)" ]; then target='{"user":"$(USER_ID)"}'; fi; \
-	data=$$(printf '%s' '$(DATA)' | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()))'); \
-	curl -sS -XPOST "$(DISPATCHER_HTTP)/v1/publish" -H 'content-type: application/json' \
-	  -d "{\"target\":$$target,\"event\":\"$(EVENT)\",\"data\":$$data}"; echo
+	@bash scripts/publish.sh
 
 # make token USER_ID=alice ROOMS='lobby,team-*'  (development mode edges only)
 token:
-	@curl -sS "$(EDGE)/dev/token?user=$(or $(USER_ID),alice)&rooms=$(or $(ROOMS),*)"; echo
+	@curl -sS --fail-with-body "$(EDGE)/dev/token?user=$(or $(USER_ID),alice)&rooms=$(or $(ROOMS),*)" && echo
 
 format:
 	dotnet format Realtime.sln --verify-no-changes

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Prometheus;
 using Realtime.Core.Bus;
 using Realtime.Core.History;
@@ -24,8 +25,9 @@ public static class RealtimeHostingExtensions
     public const string ReadyTag = "ready";
 
     /// <summary>
-    /// Options (validated at start), the broker (Redis when clustering is on, else in-memory),
-    /// a per-host Prometheus registry and the broker health check. Idempotent, so the dev
+    /// The content root (the app's directory when started elsewhere, so appsettings.json is always
+    /// read), request logging that never carries a query string token, options (validated at start), the broker (Redis when clustering is on, else in-memory),
+    /// a per-host Prometheus registry (with .NET runtime and process metrics) and the broker health check. Idempotent, so the dev
     /// host can compose the edge and the dispatcher in one process.
     /// </summary>
     public static IHostApplicationBuilder AddRealtimeDefaults(this IHostApplicationBuilder builder)
@@ -36,6 +38,8 @@ public static class RealtimeHostingExtensions
         }
 
         builder.Services.AddSingleton<RealtimeDefaultsMarker>();
+        ContentRootFallback.Apply(builder);
+        builder.Services.PostConfigure<LoggerFilterOptions>(RequestLogRedaction.Apply);
         ConfigurationAliases.Apply(builder.Configuration);
 
         builder.Services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -67,6 +71,7 @@ public static class RealtimeHostingExtensions
         // One registry per host (not the static default) so several hosts in one test process keep their own numbers.
         builder.Services.AddSingleton(_ => Metrics.NewCustomRegistry());
         builder.Services.AddSingleton<IMetricFactory>(sp => Metrics.WithCustomRegistry(sp.GetRequiredService<CollectorRegistry>()));
+        builder.Services.AddSingleton<RuntimeMetrics>();
 
         builder.Services.AddHealthChecks()
             .AddCheck("process", () => HealthCheckResult.Healthy(), [LiveTag])
@@ -94,6 +99,7 @@ public static class RealtimeHostingExtensions
             },
         }).WithDisplayName("realtime-ready");
         var registry = endpoints.ServiceProvider.GetRequiredService<CollectorRegistry>();
+        endpoints.ServiceProvider.GetRequiredService<RuntimeMetrics>();
         endpoints.MapMetrics("/metrics", registry);
         return endpoints;
     }

@@ -267,7 +267,6 @@ public sealed class DefaultsTests(ChartRenderer renderer)
                      (_chart.EdgeContainer, "redis-url", "REDIS_URL"),
                      (_chart.EdgeContainer, "jwt-secret", "Realtime__Auth__HmacSecret"),
                      (_chart.DispatcherContainer, "redis-url", "REDIS_URL"),
-                     (_chart.DispatcherContainer, "jwt-secret", "Realtime__Auth__HmacSecret"),
                      (_chart.DispatcherContainer, "api-keys", "Realtime__Dispatcher__ApiKeys"),
                  })
         {

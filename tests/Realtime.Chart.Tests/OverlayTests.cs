@@ -171,7 +171,6 @@ public sealed class OverlayTests(ChartRenderer renderer)
             (chart.EdgeContainer, "REDIS_URL", "platform-redis", "url"),
             (chart.EdgeContainer, "Realtime__Auth__HmacSecret", "platform-jwt", "hs256"),
             (chart.DispatcherContainer, "REDIS_URL", "platform-redis", "url"),
-            (chart.DispatcherContainer, "Realtime__Auth__HmacSecret", "platform-jwt", "hs256"),
             (chart.DispatcherContainer, "Realtime__Dispatcher__ApiKeys", "platform-publishers", "keys"),
             (Assert.Single(chart.One<V1Pod>().Spec.Containers), "Realtime__Auth__HmacSecret", "platform-jwt", "hs256"),
             (Assert.Single(chart.One<V1Pod>().Spec.Containers), "Realtime__Dispatcher__ApiKeys", "platform-publishers", "keys"),
@@ -200,7 +199,8 @@ public sealed class OverlayTests(ChartRenderer renderer)
 
         Assert.Equal("20000", Env(chart.EdgeContainer, "Realtime__Edge__MaxConnections").Value);
         Assert.Equal("https://auth.example.com", Env(chart.EdgeContainer, "Realtime__Auth__Issuer").Value);
-        Assert.Equal("realtime", Env(chart.DispatcherContainer, "Realtime__Auth__Audience").Value);
+        Assert.Equal("realtime", Env(chart.EdgeContainer, "Realtime__Auth__Audience").Value);
+        Assert.False(HasEnv(chart.DispatcherContainer, "Realtime__Auth__Audience"));
 
         var secret = chart.One<V1Secret>();
         Assert.Equal("svc-orders-0123456789abcdef,svc-chat-0123456789abcdef01", SecretValue(secret, "api-keys"));
@@ -211,11 +211,11 @@ public sealed class OverlayTests(ChartRenderer renderer)
     public void Render_PublicKey_NoHmacAndNoTestPod()
     {
         var chart = renderer.RenderOverlay("public-key.yaml");
-        foreach (var c in new[] { chart.EdgeContainer, chart.DispatcherContainer })
-        {
-            Assert.False(HasEnv(c, "Realtime__Auth__HmacSecret"));
-            Assert.StartsWith("-----BEGIN PUBLIC KEY-----", Env(c, "Realtime__Auth__PublicKeyPem").Value, StringComparison.Ordinal);
-        }
+        Assert.False(HasEnv(chart.EdgeContainer, "Realtime__Auth__HmacSecret"));
+        Assert.StartsWith("-----BEGIN PUBLIC KEY-----", Env(chart.EdgeContainer, "Realtime__Auth__PublicKeyPem").Value, StringComparison.Ordinal);
+
+        // The dispatcher validates no tokens: not even the public key.
+        Assert.DoesNotContain(chart.DispatcherContainer.Env, e => e.Name.StartsWith("Realtime__Auth__", StringComparison.Ordinal));
 
         Assert.False(chart.One<V1Secret>().Data.ContainsKey("jwt-secret"));
         Assert.Empty(chart.All<V1Pod>());

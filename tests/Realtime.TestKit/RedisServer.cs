@@ -9,7 +9,8 @@ namespace Realtime.TestKit;
 /// <summary>
 /// A real Redis for tests, found in this order: <c>REDIS_URL</c>; a <c>redis-server</c> from PATH
 /// started on a free loopback port; Testcontainers.Redis when a Docker engine answers; otherwise a
-/// clear failure that says how to get one. Shared by every test in the process.
+/// clear failure that says how to get one. Shared by every test in the process. A redis-server
+/// started here never outlives the process that started it (<see cref="WatchedStartInfo"/>).
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
@@ -112,19 +113,61 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
-    private static async Task<RedisServer> StartProcessAsync(string binary, int port)
+    /// <summary>
+    /// Runs <paramref name="binary"/> so that it cannot outlive the process that asked for it (by
+    /// default this one), whatever ends that process, SIGKILL included: a <c>/bin/sh</c> watchdog starts
+    /// it, polls the parent's pid every second and kills it once the parent is gone. The watchdog
+    /// exits with the server; killing the returned process's tree stops both.
+    /// </summary>
+    public static ProcessStartInfo WatchedStartInfo(string binary, IEnumerable<string> arguments, int? parentPid = null)
     {
-        var info = new ProcessStartInfo(binary)
+        ArgumentNullException.ThrowIfNull(arguments);
+        var direct = OperatingSystem.IsWindows() || !File.Exists(Shell);
+        var info = new ProcessStartInfo(direct ? binary : Shell)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", string.Empty, "--appendonly", "no", "--protected-mode", "yes" })
+        if (!direct)
+        {
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add(Watchdog);
+            info.ArgumentList.Add("redis-watchdog");
+            info.ArgumentList.Add((parentPid ?? Environment.ProcessId).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            info.ArgumentList.Add(binary);
+        }
+
+        foreach (var arg in arguments)
         {
             info.ArgumentList.Add(arg);
         }
 
+        return info;
+    }
+
+    private const string Shell = "/bin/sh";
+
+    // $1 = the pid to outlive, then the command. The server runs in the background; a subshell polls
+    // the parent and kills the server when the parent is gone; the shell waits for the server (so a
+    // server that exits on its own ends the watchdog too) and forwards TERM/INT/HUP to it.
+    private const string Watchdog = """
+        parent=$1; shift
+        "$@" &
+        server=$!
+        ( while kill -0 "$parent" 2>/dev/null; do sleep 1; done; kill "$server" 2>/dev/null ) &
+        watcher=$!
+        trap 'kill "$server" 2>/dev/null' TERM INT HUP
+        wait "$server"
+        status=$?
+        kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
+        kill "$watcher" 2>/dev/null
+        exit $status
+        """;
+
+    private static async Task<RedisServer> StartProcessAsync(string binary, int port)
+    {
+        var info = WatchedStartInfo(binary, ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", string.Empty, "--appendonly", "no", "--protected-mode", "yes"]);
         var process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

@@ -137,14 +137,22 @@ app.kubernetes.io/component: {{ .component }}
 {{- if .Values.dispatcher.existingSecret }}{{ .Values.dispatcher.existingSecretKey }}{{ else }}api-keys{{ end }}
 {{- end }}
 
-{{/* Changes when user-supplied secret values change, so pods roll. Generated values are stable (lookup). */}}
-{{- define "realtime.secretChecksum" -}}
-{{- list .Values.redis .Values.auth .Values.dispatcher.apiKeys .Values.dispatcher.existingSecret | toJson | sha256sum }}
+{{/*
+Per-component checksums of the secret values each component reads, so a change rolls only the
+pods that use it (a new JWT secret rolls the edges, a new API key the dispatchers). Generated
+values are stable (lookup), so they are not part of it.
+*/}}
+{{- define "realtime.edge.secretChecksum" -}}
+{{- list .Values.redis .Values.devRedis.enabled .Values.auth | toJson | sha256sum }}
+{{- end }}
+
+{{- define "realtime.dispatcher.secretChecksum" -}}
+{{- list .Values.redis .Values.devRedis.enabled .Values.dispatcher.apiKeys .Values.dispatcher.existingSecret .Values.dispatcher.existingSecretKey .Values.dispatcher.insecure | toJson | sha256sum }}
 {{- end }}
 
 {{/* Pod pieces ------------------------------------------------------------ */}}
 
-{{/* Environment both services read. */}}
+{{/* Environment both services read: identity and Redis, no secret of either component. */}}
 {{- define "realtime.commonEnv" -}}
 - name: POD_NAME
   valueFrom:
@@ -167,6 +175,10 @@ app.kubernetes.io/component: {{ .component }}
       key: {{ include "realtime.redis.secretKey" . }}
 - name: Realtime__Redis__Prefix
   value: {{ .Values.redis.prefix | quote }}
+{{- end }}
+
+{{/* Client JWT validation: the edge's alone (the dispatcher never sees the signing secret). */}}
+{{- define "realtime.edge.authEnv" -}}
 {{- if include "realtime.auth.hasHmac" . }}
 - name: Realtime__Auth__HmacSecret
   valueFrom:

@@ -27,6 +27,9 @@ edge Deployment, so every render runs them. Each message names the values to cha
 {{- if and $v.dispatcher.apiKeys $v.dispatcher.existingSecret }}
 {{- fail "dispatcher: set either dispatcher.apiKeys or dispatcher.existingSecret, not both" }}
 {{- end }}
+{{- if and $v.dispatcher.insecure (or $v.dispatcher.apiKeys $v.dispatcher.existingSecret) }}
+{{- fail "dispatcher.insecure=true runs the publish API without API keys; leave dispatcher.apiKeys and dispatcher.existingSecret empty, or set dispatcher.insecure=false to require the keys" }}
+{{- end }}
 
 {{- $as := $v.edge.autoscaling }}
 {{- if and $as.connections.enabled $as.keda.enabled }}
