@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text;
-using System.Text.Json;
 using Google.Protobuf;
 using Microsoft.Extensions.Options;
 using Realtime.Core.Bus;
 using Realtime.Core.Channels;
+using Realtime.Core.Envelope;
 using Realtime.Dispatcher.Hosting;
 using Realtime.V1;
 using CoreEnvelope = Realtime.Core.Envelope.Envelope;
@@ -68,10 +68,9 @@ public sealed class Publisher(IMessageBus bus, IOptions<DispatcherOptions> optio
             throw new PublishValidationException($"data is {bytes.Length} bytes; the limit is {options.Value.MaxDataBytes}");
         }
 
-        if (!IsSingleJsonValue(bytes))
-        {
-            throw new PublishValidationException("data must be one valid JSON value");
-        }
+        // Carried compactly: a raw newline between JSON tokens would split the client frame it is
+        // embedded in (frames separate messages with '\n') and could forge a message.
+        var compact = CompactJson.TryCompact(bytes) ?? throw new PublishValidationException("data must be one valid JSON value");
 
         var key = string.IsNullOrEmpty(request.IdempotencyKey) ? null : request.IdempotencyKey;
         if (key is not null && (key.Length > MaxIdempotencyKeyLength || !ChannelName.IsValidId(key)))
@@ -79,7 +78,7 @@ public sealed class Publisher(IMessageBus bus, IOptions<DispatcherOptions> optio
             throw new PublishValidationException($"idempotency_key must be 1..{MaxIdempotencyKeyLength} characters of letters, digits and _ - . : @ =");
         }
 
-        return Message(channel, request.Event, bytes, key);
+        return Message(channel, request.Event, compact, key);
     }
 
     /// <summary>Closes every connection of <paramref name="user"/> on every edge (a control message on the user's channel).</summary>
@@ -140,25 +139,6 @@ public sealed class Publisher(IMessageBus bus, IOptions<DispatcherOptions> optio
         catch (ArgumentException ex)
         {
             throw new PublishValidationException("target: " + ex.Message.Split(" (Parameter", 2)[0], ex);
-        }
-    }
-
-    private static bool IsSingleJsonValue(byte[] bytes)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 64 });
-            if (!reader.Read())
-            {
-                return false;
-            }
-
-            reader.Skip();
-            return !reader.Read();
-        }
-        catch (JsonException)
-        {
-            return false;
         }
     }
 }
