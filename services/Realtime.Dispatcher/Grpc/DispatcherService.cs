@@ -16,7 +16,7 @@ namespace Realtime.Dispatcher.Grpc;
 
 /// <summary>
 /// <c>realtime.v1.Dispatcher</c>. Errors map to status codes: INVALID_ARGUMENT for bad input,
-/// UNAVAILABLE when Redis is down, UNAUTHENTICATED (in <see cref="ApiKeyInterceptor"/>).
+/// UNAVAILABLE when Redis is down, UNAUTHENTICATED (in <see cref="Auth.ApiKeyMiddleware"/>, before the body is read).
 /// </summary>
 public sealed partial class DispatcherService(
     Publisher publisher,
