@@ -75,6 +75,7 @@ public static class DispatcherHostingExtensions
 
         // Before any endpoint reads a body: the key is checked from the headers alone.
         app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseMiddleware<JsonDataMiddleware>();
         app.MapRealtimeDefaults();
         app.MapGrpcService<DispatcherService>();
         app.MapGrpcHealthChecksService();
