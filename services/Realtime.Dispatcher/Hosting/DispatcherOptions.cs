@@ -47,6 +47,10 @@ public sealed class DispatcherOptions
     [Range(1, 100_000)]
     public int MaxHistoryLimit { get; set; } = 1000;
 
+    /// <summary>Largest <c>GetPresence</c> page (a larger page_size is capped to it).</summary>
+    [Range(1, 100_000)]
+    public int MaxPresencePageSize { get; set; } = 1000;
+
     /// <summary>An edge is listed by <c>ListEdges</c> while its last heartbeat is younger than this.</summary>
     [Range(1, 3600)]
     public int EdgeTtlSeconds { get; set; } = 30;
