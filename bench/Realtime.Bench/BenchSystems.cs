@@ -84,6 +84,7 @@ internal sealed class RealtimeSystem(BenchOptions options, string root, int redi
             ["Realtime__Dispatcher__HttpPort"] = _httpPort.ToString(CultureInfo.InvariantCulture),
             ["Realtime__Dispatcher__GrpcPort"] = _grpcPort.ToString(CultureInfo.InvariantCulture),
             ["Realtime__Dispatcher__BindAddress"] = "127.0.0.1",
+            ["Realtime__Dispatcher__Insecure"] = "true",
         });
         await BenchProcess.WaitReadyAsync(new Uri($"http://127.0.0.1:{_edgePort}/healthz/ready"));
         await BenchProcess.WaitReadyAsync(new Uri($"http://127.0.0.1:{_httpPort}/healthz/ready"));

@@ -8,6 +8,9 @@ builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
 {
     ["Realtime:EnableClustering"] = builder.Configuration["Realtime:EnableClustering"] ?? builder.Configuration["ENABLE_WEBSOCKET_CLUSTERING"] ?? "false",
     ["Realtime:Edge:DevMode"] = builder.Configuration["Realtime:Edge:DevMode"] ?? "true",
+
+    // Development host: an open publish API unless keys are configured (it warns at start).
+    ["Realtime:Dispatcher:Insecure"] = builder.Configuration["Realtime:Dispatcher:Insecure"] ?? "true",
 });
 builder.AddEdge();
 builder.AddDispatcher();

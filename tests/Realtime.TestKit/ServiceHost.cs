@@ -39,6 +39,9 @@ public sealed class ServiceHost : IAsyncDisposable
     /// <summary>Error logs so far; tests that expect none assert this is empty (DisposeAsync does too).</summary>
     public IReadOnlyCollection<string> ErrorLogs => _errors.Errors;
 
+    /// <summary>Warning logs so far.</summary>
+    public IReadOnlyCollection<string> WarningLogs => _errors.Warnings;
+
     /// <summary>Set to false for a test that provokes error logs on purpose.</summary>
     public bool FailOnErrorLogs { get; set; } = true;
 
@@ -80,6 +83,9 @@ public sealed class ServiceHost : IAsyncDisposable
             ["Realtime:Dispatcher:HttpPort"] = "0",
             ["Realtime:Dispatcher:GrpcPort"] = "0",
             ["Realtime:Dispatcher:BindAddress"] = "127.0.0.1",
+
+            // Tests run without API keys unless they configure some (the dispatcher refuses otherwise).
+            ["Realtime:Dispatcher:Insecure"] = "true",
             ["Realtime:Auth:HmacSecret"] = TestTokens.Secret,
             ["Logging:LogLevel:Default"] = "Warning",
         };

@@ -30,6 +30,9 @@ public sealed class TestClient : IAsyncDisposable
 
     public string? CloseDescription => _socket.CloseStatusDescription;
 
+    /// <summary>Every text frame received so far, exactly as it arrived (before splitting on '\n').</summary>
+    public List<string> Frames { get; } = [];
+
     /// <summary>Every object received so far, in order (including ones already taken by Next*).</summary>
     public List<JsonObject> Seen { get; } = [];
 
@@ -184,7 +187,13 @@ public sealed class TestClient : IAsyncDisposable
                     continue;
                 }
 
-                foreach (var line in Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                var frame = Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length);
+                lock (Frames)
+                {
+                    Frames.Add(frame);
+                }
+
+                foreach (var line in frame.Split('\n', StringSplitOptions.RemoveEmptyEntries))
                 {
                     var node = JsonNode.Parse(line)!.AsObject();
                     if ((string?)node["op"] == "ping")

@@ -16,7 +16,7 @@ namespace Realtime.Dispatcher.Grpc;
 
 /// <summary>
 /// <c>realtime.v1.Dispatcher</c>. Errors map to status codes: INVALID_ARGUMENT for bad input,
-/// UNAVAILABLE when Redis is down, UNAUTHENTICATED (in <see cref="ApiKeyInterceptor"/>).
+/// UNAVAILABLE when Redis is down, UNAUTHENTICATED (in <see cref="Auth.ApiKeyMiddleware"/>, before the body is read).
 /// </summary>
 public sealed partial class DispatcherService(
     Publisher publisher,
@@ -28,6 +28,8 @@ public sealed partial class DispatcherService(
     DispatcherMetrics metrics,
     ILogger<DispatcherService> logger) : Realtime.V1.Dispatcher.DispatcherBase
 {
+    private const int DefaultPresencePageSize = 100;
+
     public override Task<PublishResponse> Publish(PublishRequest request, ServerCallContext context) =>
         Guard(() => publisher.PublishAsync(request, context.CancellationToken));
 
@@ -98,9 +100,27 @@ public sealed partial class DispatcherService(
             throw new PublishValidationException("channel: " + error);
         }
 
+        var after = PresencePageToken.Decode(request.PageToken);
+        var pageSize = request.PageSize == 0 ? Math.Min(DefaultPresencePageSize, options.Value.MaxPresencePageSize) : (int)Math.Min(request.PageSize, (uint)options.Value.MaxPresencePageSize);
         var entries = await presence.GetAsync(channel.Value.Value, context.CancellationToken);
-        var response = new GetPresenceResponse { Users = (uint)entries.Select(e => e.UserId).Distinct(StringComparer.Ordinal).Count() };
-        response.Clients.AddRange(entries.Select(e => new PresenceClient { ConnectionId = e.ConnectionId, User = e.UserId, ServerId = e.ServerId }));
+        var response = new GetPresenceResponse
+        {
+            Users = (uint)entries.Select(e => e.UserId).Distinct(StringComparer.Ordinal).Count(),
+            TotalClients = (uint)entries.Count,
+        };
+        var page = entries
+            .Where(e => after is null || string.CompareOrdinal(e.ConnectionId, after) > 0)
+            .OrderBy(e => e.ConnectionId, StringComparer.Ordinal)
+            .Take(pageSize + 1)
+            .ToList();
+        var more = page.Count > pageSize;
+        if (more)
+        {
+            page.RemoveAt(page.Count - 1);
+            response.NextPageToken = PresencePageToken.Encode(page[^1].ConnectionId);
+        }
+
+        response.Clients.AddRange(page.Select(e => new PresenceClient { ConnectionId = e.ConnectionId, User = e.UserId, ServerId = e.ServerId }));
         return response;
     });
 

@@ -18,8 +18,22 @@ public sealed class DispatcherOptions
     [Required]
     public string BindAddress { get; set; } = "0.0.0.0";
 
-    /// <summary>Comma-separated API keys; when any is set, callers must send one as <c>x-api-key</c> metadata.</summary>
+    /// <summary>Comma-separated API keys; callers must send one as <c>x-api-key</c> metadata.</summary>
     public string? ApiKeys { get; set; }
+
+    /// <summary>
+    /// Allows starting without <see cref="ApiKeys"/>: an open API where anyone who reaches the
+    /// ports can publish, disconnect users and read presence. For development only; the process
+    /// refuses to start without keys unless this is true, and warns at start when it is.
+    /// </summary>
+    public bool Insecure { get; set; }
+
+    /// <summary>
+    /// Largest request body on either listener, in bytes: an HTTP/JSON request (413 beyond) or one
+    /// gRPC message (RESOURCE_EXHAUSTED beyond). A <c>PublishBatch</c> must fit in it.
+    /// </summary>
+    [Range(64 * 1024, 256 * 1024 * 1024)]
+    public int MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>Largest <c>data</c> payload accepted, in bytes of UTF-8 JSON.</summary>
     [Range(16, 4 * 1024 * 1024)]
@@ -32,6 +46,10 @@ public sealed class DispatcherOptions
     /// <summary>Most messages one <c>GetHistory</c> returns.</summary>
     [Range(1, 100_000)]
     public int MaxHistoryLimit { get; set; } = 1000;
+
+    /// <summary>Largest <c>GetPresence</c> page (a larger page_size is capped to it).</summary>
+    [Range(1, 100_000)]
+    public int MaxPresencePageSize { get; set; } = 1000;
 
     /// <summary>An edge is listed by <c>ListEdges</c> while its last heartbeat is younger than this.</summary>
     [Range(1, 3600)]

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text;
-using System.Text.Json;
 using Google.Protobuf;
 using Microsoft.Extensions.Options;
 using Realtime.Core.Bus;
 using Realtime.Core.Channels;
+using Realtime.Core.Envelope;
 using Realtime.Dispatcher.Hosting;
 using Realtime.V1;
 using CoreEnvelope = Realtime.Core.Envelope.Envelope;
@@ -14,7 +14,8 @@ namespace Realtime.Dispatcher.Publishing;
 /// <summary>Validates a publish request, builds its envelope once and publishes it through the bus.</summary>
 public sealed class Publisher(IMessageBus bus, IOptions<DispatcherOptions> options, DispatcherMetrics metrics, TimeProvider time)
 {
-    private const int MaxIdempotencyKeyLength = 128;
+    /// <summary>The most UTF-8 bytes a disconnect reason may have: what fits in a WebSocket close frame.</summary>
+    public const int MaxReasonBytes = 123;
 
     public async Task<PublishResponse> PublishAsync(PublishRequest request, CancellationToken cancellationToken)
     {
@@ -68,18 +69,17 @@ public sealed class Publisher(IMessageBus bus, IOptions<DispatcherOptions> optio
             throw new PublishValidationException($"data is {bytes.Length} bytes; the limit is {options.Value.MaxDataBytes}");
         }
 
-        if (!IsSingleJsonValue(bytes))
-        {
-            throw new PublishValidationException("data must be one valid JSON value");
-        }
+        // Carried compactly: a raw newline between JSON tokens would split the client frame it is
+        // embedded in (frames separate messages with '\n') and could forge a message.
+        var compact = CompactJson.TryCompact(bytes) ?? throw new PublishValidationException("data must be one valid JSON value");
 
         var key = string.IsNullOrEmpty(request.IdempotencyKey) ? null : request.IdempotencyKey;
-        if (key is not null && (key.Length > MaxIdempotencyKeyLength || !ChannelName.IsValidId(key)))
+        if (key is not null && !ChannelName.IsValidId(key))
         {
-            throw new PublishValidationException($"idempotency_key must be 1..{MaxIdempotencyKeyLength} characters of letters, digits and _ - . : @ =");
+            throw new PublishValidationException($"idempotency_key must be 1..{ChannelName.MaxIdLength} characters of letters, digits and _ - . : @ =");
         }
 
-        return Message(channel, request.Event, bytes, key);
+        return Message(channel, request.Event, compact, key);
     }
 
     /// <summary>Closes every connection of <paramref name="user"/> on every edge (a control message on the user's channel).</summary>
@@ -91,15 +91,21 @@ public sealed class Publisher(IMessageBus bus, IOptions<DispatcherOptions> optio
         }
 
         reason = string.IsNullOrEmpty(reason) ? "disconnected" : reason;
-        if (reason.Length > 100 || reason.Any(char.IsControl))
+        var reasonBytes = Encoding.UTF8.GetByteCount(reason);
+        if (reasonBytes > MaxReasonBytes)
         {
-            throw new PublishValidationException("reason must be at most 100 printable characters");
+            throw new PublishValidationException($"reason is {reasonBytes} UTF-8 bytes; the limit is {MaxReasonBytes} bytes (what a WebSocket close frame carries)");
+        }
+
+        if (reason.Any(char.IsControl))
+        {
+            throw new PublishValidationException("reason must be printable text (no control characters)");
         }
 
         var channel = ChannelName.User(user);
         try
         {
-            await bus.PublishAsync(Message(channel, "disconnect", System.Text.Encoding.UTF8.GetBytes(reason), null, control: "disconnect"), cancellationToken);
+            await bus.PublishAsync(Message(channel, "disconnect", Encoding.UTF8.GetBytes(reason), null, control: "disconnect"), cancellationToken);
             metrics.Publishes.WithLabels("disconnect", "ok").Inc();
         }
         catch (BusUnavailableException)
@@ -125,6 +131,13 @@ public sealed class Publisher(IMessageBus bus, IOptions<DispatcherOptions> optio
         return new OutgoingMessage(channel, id, envelope.ToByteArray(), idempotencyKey, Ephemeral: control is not null);
     }
 
+    /// <summary>
+    /// A room target may be the room's name (<c>lobby</c>) or its full channel name (<c>room:lobby</c>),
+    /// as GetHistory, GetPresence and clients spell it: one leading <c>room:</c> is removed.
+    /// </summary>
+    private static string RoomName(string room) =>
+        room.StartsWith(ChannelName.RoomPrefix, StringComparison.Ordinal) ? room[ChannelName.RoomPrefix.Length..] : room;
+
     private static ChannelName TargetChannel(Target? target)
     {
         try
@@ -132,7 +145,7 @@ public sealed class Publisher(IMessageBus bus, IOptions<DispatcherOptions> optio
             return target?.KindCase switch
             {
                 Target.KindOneofCase.User => ChannelName.User(target.User),
-                Target.KindOneofCase.Room => ChannelName.Room(target.Room),
+                Target.KindOneofCase.Room => ChannelName.Room(RoomName(target.Room)),
                 Target.KindOneofCase.Broadcast when target.Broadcast => ChannelName.Broadcast,
                 _ => throw new PublishValidationException("target must be exactly one of user, room or broadcast=true"),
             };
@@ -140,25 +153,6 @@ public sealed class Publisher(IMessageBus bus, IOptions<DispatcherOptions> optio
         catch (ArgumentException ex)
         {
             throw new PublishValidationException("target: " + ex.Message.Split(" (Parameter", 2)[0], ex);
-        }
-    }
-
-    private static bool IsSingleJsonValue(byte[] bytes)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 64 });
-            if (!reader.Read())
-            {
-                return false;
-            }
-
-            reader.Skip();
-            return !reader.Read();
-        }
-        catch (JsonException)
-        {
-            return false;
         }
     }
 }
