@@ -433,6 +433,9 @@ export class RealtimeClient extends Emitter<ClientEvents> implements Subscriptio
       case 'reconnect':
         this.onReconnectHint(attempt, Number(object.after_ms) || 0);
         break;
+      case 'unsubscribed':
+        this.onServerUnsubscribed(String(object.channel ?? ''), String(object.reason ?? 'unsubscribed'));
+        break;
       default:
         break; // 'ping' (liveness is armed by any frame) and ops added later
     }
@@ -595,6 +598,27 @@ export class RealtimeClient extends Emitter<ClientEvents> implements Subscriptio
     }
     this.watchReplay(state);
     this.deliver(channel, out);
+  }
+
+  /**
+   * The edge ended a subscription (its subscribe token expired). The subscription ends here too
+   * (state `unsubscribed`, an `error` with the reason, then `unsubscribed`); subscribe again with
+   * a fresh subscribe token to continue.
+   */
+  private onServerUnsubscribed(channel: string, reason: string): void {
+    if (isAutomatic(channel) || !this.channels.has(channel)) {
+      return;
+    }
+    const subscription = this.subscriptions.get(channel);
+    this.subscriptions.delete(channel);
+    this.channels.delete(channel);
+    clearTimeout(this.replayTimers.get(channel));
+    this.replayTimers.delete(channel);
+    const error: ServerError = { code: reason, message: `the edge ended the subscription to ${channel} (${reason}); subscribe again with a fresh token`, channel };
+    subscription?.setState('unsubscribed');
+    subscription?.dispatch('error', error);
+    subscription?.dispatch('unsubscribed');
+    this.emit('error', error);
   }
 
   private retrySubscribe(channel: string, token: string | undefined): void {

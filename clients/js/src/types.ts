@@ -159,4 +159,6 @@ export interface SubscriptionHandlers {
   gap?: (info: GapInfo) => void;
   error?: (error: ServerError) => void;
   subscribed?: (info: SubscribedInfo) => void;
+  /** The subscription ended: by `unsubscribe()`, or by the edge when its subscribe token expired (an `error` with code `token_expired` comes first). */
+  unsubscribed?: () => void;
 }

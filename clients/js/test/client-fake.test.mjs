@@ -246,6 +246,30 @@ describe('RealtimeClient connection', () => {
     client.disconnect();
   });
 
+  it('ends a subscription the edge ended because its subscribe token expired', async () => {
+    const { Socket, client, events } = setup();
+    client.connect();
+    await until(() => Socket.instances.length === 1);
+    Socket.instances[0].welcome();
+    const ended = [];
+    const sub = client.subscribe('room:vip', { unsubscribed: () => ended.push('unsubscribed') }, { token: 'sub-token' });
+    const command = Socket.instances[0].commands().find((c) => c.channel === 'room:vip');
+    assert.equal(command.token, 'sub-token');
+    Socket.instances[0].serverSend({ op: 'reply', id: command.id, ok: true, channel: 'room:vip' });
+    await sub.ready(1_000);
+    Socket.instances[0].serverSend({ op: 'unsubscribed', channel: 'room:vip', reason: 'token_expired' });
+    assert.equal(sub.state, 'unsubscribed');
+    assert.deepEqual(ended, ['unsubscribed']);
+    assert.ok(events.some((e) => e.name === 'error' && e.info.code === 'token_expired' && e.info.channel === 'room:vip'));
+
+    // Not re-subscribed after a reconnect: it is gone until the application subscribes again.
+    Socket.instances[0].serverClose(1012, 'restart');
+    await until(() => Socket.instances.length === 2, 2_000);
+    Socket.instances[1].welcome();
+    assert.ok(!Socket.instances[1].commands().some((c) => c.channel === 'room:vip'));
+    client.disconnect();
+  });
+
   it('keeps every outgoing frame under the 4 KiB limit', async () => {
     const { Socket, client } = setup();
     for (let i = 0; i < 120; i++) {
