@@ -177,3 +177,31 @@ public class RealtimeClientTests
         Assert.Equal(1, N(Assert.Single(await ReadAsync(room, 1))));
     }
 }
+
+public class SubscribeTokenExpiryTests
+{
+    [Fact]
+    public async Task ASubscriptionEndedByTheEdge_EndsItsEnumerationWithTheReason()
+    {
+        var settings = new Dictionary<string, string?> { ["Realtime:Auth:ClockSkewSeconds"] = "0" };
+        await using var cluster = await Cluster.StartAsync(edges: 1, settings: settings);
+        var user = Unique("guest");
+        var options = new RealtimeClientOptions { Token = TestTokens.For(user) };
+        options.Urls.Add(cluster.Edges[0].WebSocketUrl);
+        await using var client = new RealtimeClient(options);
+        await client.ConnectAsync();
+
+        var token = TestTokens.For(user, lifetime: TimeSpan.FromSeconds(3), extra: new Dictionary<string, object> { ["channel"] = "room:vip" });
+        await using var vip = await client.SubscribeAsync("room:vip", token);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var error = await Assert.ThrowsAsync<RealtimeSubscribeException>(async () =>
+        {
+            await foreach (var _ in vip.ReadAllAsync(timeout.Token))
+            {
+            }
+        });
+        Assert.Equal("token_expired", error.Code);
+        Assert.Equal("room:vip", error.Channel);
+        Assert.Equal(ConnectionState.Connected, client.State);
+    }
+}

@@ -226,6 +226,11 @@ public sealed partial class RealtimeClient
             case "msg" when frame.Message is { } message && Route(message.Channel) is { } subscription:
                 await subscription.OnMessageAsync(message, busy, cancellationToken).ConfigureAwait(false);
                 break;
+            case "unsubscribed" when frame.Channel is { } channel && Route(channel) is { IsAutomatic: false } ended:
+                // The edge ended it (its subscribe token expired): the enumeration ends with the reason.
+                Remove(ended);
+                ended.Complete(new RealtimeSubscribeException(channel, frame.Reason ?? "unsubscribed", "the edge ended the subscription; subscribe again with a fresh subscribe token"));
+                break;
             default:
                 // ping, replies to unsubscribe, messages of channels just left.
                 break;

@@ -74,6 +74,12 @@ internal sealed class ServerFrame
                     AfterMs = root.TryGetProperty("after_ms", out var after) && after.TryGetInt32(out var ms) ? ms : null,
                     Reason = String(root, "reason"),
                 },
+                "unsubscribed" => new ServerFrame
+                {
+                    Op = op,
+                    Channel = String(root, "channel"),
+                    Reason = String(root, "reason"),
+                },
                 _ => new ServerFrame { Op = op },
             };
         }
