@@ -142,7 +142,7 @@ public sealed partial class ConnectionHandler(
             registry.Remove(connection);
             metrics.Connections.Dec();
             await commands.LeaveAllAsync(connection);
-            await presence.LeftAsync(connection, PresenceTracker.ConnectionsOf(identity.UserId));
+            await presence.LeftAsync(connection, presence.ConnectionsOf(identity.UserId));
             connection.Complete();
             try
             {

@@ -29,7 +29,11 @@ public sealed partial class PresenceTracker(IPresenceStore store, IOptions<Prese
         }
 
         var entry = new PresenceEntry(connection.Id, connection.Identity.UserId, realtime.Value.ServerId);
-        _local[(channel, connection.Id)] = entry;
+        if (!_local.TryAdd((channel, connection.Id), entry))
+        {
+            return; // already written (the user channel's entry doubles as the per-user connection count)
+        }
+
         try
         {
             await store.AddAsync([(channel, entry)], Ttl, cancellationToken);
@@ -40,8 +44,15 @@ public sealed partial class PresenceTracker(IPresenceStore store, IOptions<Prese
         }
     }
 
-    /// <summary>The presence key that counts a user's connections across the cluster (not a channel clients can name).</summary>
-    public static string ConnectionsOf(string userId) => "conns:" + userId;
+    /// <summary>
+    /// The presence key that counts a user's connections across the cluster: the user channel's
+    /// presence when it is tracked (one write serves both), else a key clients cannot name.
+    /// </summary>
+    public string ConnectionsOf(string userId)
+    {
+        var user = ChannelName.User(userId);
+        return options.Value.Tracks(user) ? user.Value : "conns:" + userId;
+    }
 
     /// <summary>
     /// Counts the connection against its user's cluster-wide limit; false when the user already
