@@ -61,6 +61,12 @@ await Task.Delay(2000);
 var rssConnected = server.RssBytes();
 var perConnection = (rssConnected - rssIdle) / (double)options.Connections;
 Console.WriteLine($"connected in {connectWatch.Elapsed.TotalSeconds:F1} s ({connectCpuMs:F2} ms server CPU per connection); server RSS {rssConnected / 1048576.0:F1} MiB => {perConnection / 1024:F1} KiB per connection");
+if (Environment.GetEnvironmentVariable("BENCH_HOLD_SECONDS") is { } hold && int.TryParse(hold, CultureInfo.InvariantCulture, out var holdSeconds) && holdSeconds > 0)
+{
+    // For heap dumps of the connected server: `BENCH_HOLD_SECONDS=60 …`, then dotnet-gcdump collect -p <pid>.
+    Console.WriteLine($"holding the connections for {holdSeconds} s (server pid {server.Pid})");
+    await Task.Delay(TimeSpan.FromSeconds(Math.Min(holdSeconds, 600)));
+}
 
 var payload = "{\"text\":\"" + new string('x', options.Payload - 11) + "\"}";
 async Task<bool> WaitForAsync(long count, TimeSpan timeout)

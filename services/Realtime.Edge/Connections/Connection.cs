@@ -29,7 +29,15 @@ public sealed class Connection
         _maxFrameBytes = maxFrameBytes;
         _maxQueuedBytes = maxQueuedBytes;
         _metrics = metrics;
-        _queue = Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+        // Bounded in bytes by TryEnqueue, not in count. A bounded channel keeps its items in a
+        // deque that starts empty and grows with use, where an unbounded one allocates a
+        // 32-slot segment up front (about 0.9 KB per idle connection, measured with dotnet-gcdump).
+        _queue = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(int.MaxValue)
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
     }
 
     /// <summary>Bytes queued for this connection and not yet handed to the socket.</summary>

@@ -102,25 +102,25 @@ public sealed partial class ConnectionHandler(
         registry.Add(connection);
         metrics.Connections.Inc();
         metrics.ConnectionsAccepted.Inc();
-        using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        var writer = connection.RunWriterAsync(lifetime.Token);
+        var aborted = context.RequestAborted;
+        var writer = connection.RunWriterAsync(aborted);
         try
         {
             // The welcome means "you are in user:{sub} and broadcast": both are joined first, with
             // what arrives meanwhile held back until the welcome has been queued.
-            if (!await presence.TryRegisterConnectionAsync(connection, o.MaxConnectionsPerUser, lifetime.Token))
+            if (!await presence.TryRegisterConnectionAsync(connection, o.MaxConnectionsPerUser, aborted))
             {
                 metrics.ConnectionsRejected.WithLabels("user_limit").Inc();
                 connection.RequestClose(CloseCodes.TooManyRequests, $"at most {o.MaxConnectionsPerUser} connections per user");
                 return;
             }
 
-            var user = await commands.JoinAutomaticAsync(connection, ChannelName.User(identity.UserId).Value, lifetime.Token);
-            var broadcast = await commands.JoinAutomaticAsync(connection, ChannelName.Broadcast.Value, lifetime.Token);
+            var user = await commands.JoinAutomaticAsync(connection, ChannelName.User(identity.UserId).Value, aborted);
+            var broadcast = await commands.JoinAutomaticAsync(connection, ChannelName.Broadcast.Value, aborted);
             connection.TryEnqueue(Frames.Welcome(realtime.Value.ServerId, connection.Id, identity.UserId, o.PingIntervalSeconds * 1000));
             user.EndBuffering();
             broadcast.EndBuffering();
-            await ReceiveLoopAsync(socket, connection, lifetime.Token);
+            await ReceiveLoopAsync(socket, connection, aborted);
         }
         catch (BusUnavailableException ex)
         {
@@ -154,7 +154,6 @@ public sealed partial class ConnectionHandler(
             }
 
             connection.ReleaseQueued();
-            await lifetime.CancelAsync();
         }
     }
 

@@ -6,12 +6,11 @@ namespace Realtime.Edge.Subscriptions;
 /// serialized by <see cref="Gate"/>. Members live in a slot array: a join appends, a leave moves
 /// the last member into the leaver's slot, both O(1) (every connection is in <c>broadcast</c>, so
 /// a copy per join would make reconnect storms quadratic). Delivery walks the slots under the
-/// member lock, which joins and leaves take only for their O(1) step.
+/// member lock (Monitor on this entry), which joins and leaves take only for their O(1) step.
 /// </summary>
 public sealed class ChannelEntry(string channel, int worker)
 {
     private const int MinCapacity = 4;
-    private readonly Lock _members = new();
     private ChannelMember?[] _slots = new ChannelMember?[MinCapacity];
     private int _count;
 
@@ -29,7 +28,7 @@ public sealed class ChannelEntry(string channel, int worker)
     {
         get
         {
-            lock (_members)
+            lock (this)
             {
                 return _count;
             }
@@ -39,7 +38,7 @@ public sealed class ChannelEntry(string channel, int worker)
     /// <summary>A copy of the members (O(n): for rare work such as a resync, never per message).</summary>
     public ChannelMember[] Snapshot()
     {
-        lock (_members)
+        lock (this)
         {
             return _slots.AsSpan(0, _count).ToArray()!;
         }
@@ -47,7 +46,7 @@ public sealed class ChannelEntry(string channel, int worker)
 
     public void Add(ChannelMember member)
     {
-        lock (_members)
+        lock (this)
         {
             if (_count == _slots.Length)
             {
@@ -61,7 +60,7 @@ public sealed class ChannelEntry(string channel, int worker)
 
     public bool Remove(ChannelMember member)
     {
-        lock (_members)
+        lock (this)
         {
             var slot = member.Slot;
             if (slot < 0 || slot >= _count || !ReferenceEquals(_slots[slot], member))
@@ -86,7 +85,7 @@ public sealed class ChannelEntry(string channel, int worker)
     /// <summary>Hands one message to every member; returns how many there were.</summary>
     public int Deliver(ulong offset, string epoch, ReadOnlyMemory<byte> frame)
     {
-        lock (_members)
+        lock (this)
         {
             for (var i = 0; i < _count; i++)
             {
