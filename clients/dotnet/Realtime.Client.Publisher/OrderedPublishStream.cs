@@ -55,9 +55,17 @@ internal sealed class OrderedPublishStream : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends what was submitted, closes the stream and waits (up to 5 s) for the owed answers, then cancels.</summary>
     public async ValueTask DisposeAsync()
     {
         _submitted.Writer.TryComplete();
+        var drained = Task.WhenAll(_sender, _call?.Completion ?? Task.CompletedTask);
+        await drained.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_call?.Completion is { } last)
+        {
+            await last.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
         await _disposed.CancelAsync().ConfigureAwait(false);
         await _sender.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _call?.Fail(new RpcException(new Status(StatusCode.Cancelled, "the publisher was disposed")));
@@ -126,6 +134,9 @@ internal sealed class OrderedPublishStream : IAsyncDisposable
 
         private StreamCall(AsyncDuplexStreamingCall<PublishRequest, PublishStreamResponse> call) => _call = call;
 
+        /// <summary>Completes when the call has ended (all answers read, or broken).</summary>
+        public Task Completion { get; private set; } = Task.CompletedTask;
+
         public IClientStreamWriter<PublishRequest> Requests => _call.RequestStream;
 
         /// <summary>Why the call broke (once it has).</summary>
@@ -145,7 +156,7 @@ internal sealed class OrderedPublishStream : IAsyncDisposable
         public static StreamCall Start(Dispatcher.DispatcherClient client, Metadata? headers, CancellationToken cancellationToken)
         {
             var call = new StreamCall(client.PublishStream(headers, cancellationToken: cancellationToken));
-            _ = Task.Run(call.ReceiveLoopAsync, CancellationToken.None);
+            call.Completion = Task.Run(call.ReceiveLoopAsync, CancellationToken.None);
             return call;
         }
 

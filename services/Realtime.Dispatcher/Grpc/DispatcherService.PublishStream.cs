@@ -45,13 +45,17 @@ public sealed partial class DispatcherService
         {
             // The caller went away, or answering failed (below).
         }
+        catch (IOException)
+        {
+            // The caller's connection broke mid-stream: nothing to answer. Sends already issued complete in Redis.
+            await stop.CancelAsync();
+        }
         finally
         {
             inFlight.Writer.TryComplete();
         }
 
         await answers;
-        context.CancellationToken.ThrowIfCancellationRequested();
     }
 
     private async Task AnswerInOrderAsync(ChannelReader<PendingPublish> pending, IServerStreamWriter<PublishStreamResponse> responses, CancellationTokenSource stop)

@@ -62,6 +62,25 @@ public sealed class PublishStreamTests
     }
 
     [Fact]
+    public async Task PublishStream_CallerConnectionDropsMidStream_IsNotAnError()
+    {
+        await using var cluster = await Cluster.StartAsync(edges: 0);
+        var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(cluster.Dispatchers[0].GrpcUrl!);
+        var call = new Realtime.V1.Dispatcher.DispatcherClient(channel).PublishStream();
+        for (var i = 0; i < 50; i++)
+        {
+            await call.RequestStream.WriteAsync(new PublishRequest { Target = new Target { Room = "drop" }, Event = "n", Data = "1" });
+        }
+
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+        channel.Dispose(); // the connection goes away without closing the stream
+
+        // The dispatcher stays healthy and logs no error (the cluster's dispose asserts that).
+        await Eventually.TrueAsync(async () => (await cluster.Client.GetHistoryAsync(new GetHistoryRequest { Channel = "room:drop" })).Offset == 50, because: "messages already sent are published");
+        call.Dispose();
+    }
+
+    [Fact]
     public async Task PublishStream_WithoutApiKey_IsUnauthenticated()
     {
         await using var cluster = await Cluster.StartAsync(edges: 0, settings: new Dictionary<string, string?> { ["Realtime:Dispatcher:ApiKeys"] = "k" });
