@@ -32,6 +32,7 @@ internal static class PublishBench
         var dispatcherDll = Get(args, "dispatcher-dll", "services/Realtime.Dispatcher/bin/Release/net10.0/Realtime.Dispatcher.dll");
         var output = args.Contains("--out") ? Get(args, "out", "bench/results/publish.md") : null;
         var payload = "{\"text\":\"" + new string('x', Math.Max(0, payloadBytes - 11)) + "\"}";
+        var roomHistory = args.Contains("--room-history") ? Int(args, "room-history", 100) : (int?)null;
 
         var loadAtStart = BenchProcess.LoadAverage();
         var redisPort = BenchProcess.FreePort();
@@ -47,6 +48,7 @@ internal static class PublishBench
             ["Realtime__Dispatcher__BindAddress"] = "127.0.0.1",
             ["Realtime__Dispatcher__Insecure"] = "true",
             ["Logging__LogLevel__Default"] = "Warning",
+            ["Realtime__History__Namespaces__room__MaxMessages"] = roomHistory?.ToString(CultureInfo.InvariantCulture) ?? "100",
         });
         await BenchProcess.WaitReadyAsync(new Uri($"http://127.0.0.1:{httpPort}/healthz/ready"));
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
@@ -62,17 +64,21 @@ internal static class PublishBench
         Console.WriteLine($"unary x{publishers}: {unary.PerSecond:F0} msg/s, dispatcher {unary.DispatcherMicros:F1} µs CPU/msg, redis {unary.RedisMicros:F1} µs CPU/msg");
 
         var history = await client.GetHistoryAsync(new GetHistoryRequest { Channel = "room:bench", Limit = 1 });
+        var scriptStats = await RedisScriptStatsAsync(redisPort);
+        Console.WriteLine("redis: " + scriptStats);
         var result = new StringBuilder();
         result.AppendLine(CultureInfo.InvariantCulture, $"### publish throughput — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         result.AppendLine();
         result.AppendLine(CultureInfo.InvariantCulture, $"Command: `dotnet run -c Release --project bench/Realtime.Bench -- {string.Join(' ', args)}`");
         result.AppendLine();
-        result.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; load average at start {string.Join(" / ", loadAtStart.Select(l => l.ToString("F2", CultureInfo.InvariantCulture)))}. One dispatcher process (Release) and one local redis-server; the load generator on the same machine. One room with history (service default, 100 messages): each message runs the publish script (offset, XADD, trim, PUBLISH). Room top offset after the stream run: {history.Offset}. Warm-up {warmup} messages not measured.");
+        result.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; load average at start {string.Join(" / ", loadAtStart.Select(l => l.ToString("F2", CultureInfo.InvariantCulture)))}. One dispatcher process (Release) and one local redis-server; the load generator on the same machine. {(roomHistory == 0 ? "One room without history (room MaxMessages=0): each message runs the publish script's PUBLISH only, no offset." : $"One room with history (MaxMessages={roomHistory ?? 100}, TTL 300 s): each message runs the publish script (offset, XADD, time trim, PUBLISH).")} Room top offset after the stream run: {history.Offset}. Warm-up {warmup} messages not measured.");
         result.AppendLine();
         result.AppendLine("| path | messages | payload B | wall s | messages/s | dispatcher CPU s | dispatcher µs CPU / msg | redis µs CPU / msg |");
         result.AppendLine("| --- | --: | --: | --: | --: | --: | --: | --: |");
         result.AppendLine(Row("PublishStream (1 stream)", messages, payloadBytes, stream));
         result.AppendLine(Row($"unary Publish ({publishers} concurrent callers)", unaryMessages, payloadBytes, unary));
+        result.AppendLine();
+        result.AppendLine(CultureInfo.InvariantCulture, $"Redis INFO commandstats for the publish script (whole run, warm-up included): `{scriptStats}`");
         Console.WriteLine(result);
         if (output is not null)
         {
@@ -81,7 +87,7 @@ internal static class PublishBench
             await File.AppendAllTextAsync(path, result + Environment.NewLine);
         }
 
-        return history.Offset == (ulong)messages ? 0 : 1;
+        return roomHistory == 0 || history.Offset == (ulong)messages ? 0 : 1;
     }
 
     private static string Row(string path, int messages, int payload, Measurement m) =>
@@ -144,6 +150,23 @@ internal static class PublishBench
                 await client.PublishAsync(new PublishRequest { Target = target, Event = "bench", Data = payload });
             }
         }));
+    }
+
+    /// <summary>Redis's own account of the publish script (calls, µs per call), from INFO commandstats.</summary>
+    private static async Task<string> RedisScriptStatsAsync(int port)
+    {
+        try
+        {
+            var info = new ProcessStartInfo("redis-cli", ["-p", port.ToString(CultureInfo.InvariantCulture), "INFO", "commandstats"]) { RedirectStandardOutput = true };
+            using var process = Process.Start(info)!;
+            var text = await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            return string.Join("; ", text.Split('\n').Where(l => l.StartsWith("cmdstat_evalsha", StringComparison.Ordinal) || l.StartsWith("cmdstat_eval:", StringComparison.Ordinal)).Select(l => l.Trim()));
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "(redis-cli not found)";
+        }
     }
 
     private static string Get(string[] args, string name, string fallback)
