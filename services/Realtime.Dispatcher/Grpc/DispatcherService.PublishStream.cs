@@ -84,6 +84,12 @@ public sealed partial class DispatcherService
                     {
                         answer.Error = new PublishError { Code = (int)StatusCode.Cancelled, Message = "cancelled" };
                     }
+                    catch (Exception ex)
+                    {
+                        // Anything unforeseen fails this message only (logged), never the stream.
+                        Log.StreamPublishFailed(logger, ex);
+                        answer.Error = new PublishError { Code = (int)StatusCode.Internal, Message = "internal error" };
+                    }
 
                     // Coalesce answers that are ready into one flush; flush when caught up.
                     responses.WriteOptions = pending.TryPeek(out var next) && next.Send.IsCompleted ? Buffered : null;

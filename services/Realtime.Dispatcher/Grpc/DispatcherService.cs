@@ -182,5 +182,8 @@ public sealed partial class DispatcherService(
     {
         [LoggerMessage(EventId = 600, Level = LogLevel.Warning, Message = "Broker unavailable")]
         public static partial void BrokerUnavailable(ILogger logger, Exception exception);
+
+        [LoggerMessage(EventId = 601, Level = LogLevel.Error, Message = "A PublishStream message failed unexpectedly")]
+        public static partial void StreamPublishFailed(ILogger logger, Exception exception);
     }
 }
