@@ -7,6 +7,12 @@ using Realtime.Bench;
 //   [--connections 4000] [--rooms 20] [--messages 2000] [--payload 100] [--publishers 16] [--warmup 0] [--rate 0]
 //   [--room-history N] [--max-load 1.0] [--max-load-wait 300] [--out bench/results/x.md]
 // See bench/README.md.
+if (PublishBench.IsRequested(args))
+{
+    // --mode publish: publish throughput through one dispatcher (see PublishBench).
+    return await PublishBench.RunAsync(args, BenchProcess.FindRepoRoot());
+}
+
 var options = BenchOptions.Parse(args);
 var root = BenchProcess.FindRepoRoot();
 

@@ -11,7 +11,16 @@ public sealed class RealtimePublisherOptions
     /// <summary>Sent as <c>x-api-key</c> metadata when set.</summary>
     public string? ApiKey { get; set; }
 
-    /// <summary>Deadline of each call; null for none.</summary>
+    /// <summary>
+    /// <see cref="PublishMode.Stream"/> (default): ordered and pipelined over one <c>PublishStream</c>;
+    /// <see cref="PublishMode.Unary"/>: one <c>Publish</c> call per message.
+    /// </summary>
+    public PublishMode Mode { get; set; } = PublishMode.Stream;
+
+    /// <summary>Stream mode: most messages sent and not yet answered; further publishes wait.</summary>
+    public int MaxInFlight { get; set; } = 1024;
+
+    /// <summary>How long one publish may take until its answer (per message in stream mode); null for no limit.</summary>
     public TimeSpan? Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How <c>data</c> objects are serialized (default: System.Text.Json web defaults, camelCase).</summary>

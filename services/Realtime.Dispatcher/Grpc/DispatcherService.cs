@@ -41,11 +41,12 @@ public sealed partial class DispatcherService(
         }
 
         // Validate everything first so that a bad message rejects the batch before anything is sent.
-        for (var i = 0; i < request.Messages.Count; i++)
+        var messages = new OutgoingMessage[request.Messages.Count];
+        for (var i = 0; i < messages.Length; i++)
         {
             try
             {
-                publisher.Validate(request.Messages[i]);
+                messages[i] = publisher.ValidateCounted(request.Messages[i]);
             }
             catch (PublishValidationException ex)
             {
@@ -53,10 +54,21 @@ public sealed partial class DispatcherService(
             }
         }
 
-        var response = new PublishBatchResponse();
-        foreach (var message in request.Messages)
+        // Pipelined: every script is sent before any answer is awaited; Redis runs them in order.
+        var sends = new Task<PublishResponse>[messages.Length];
+        Task? previous = null;
+        for (var i = 0; i < messages.Length; i++)
         {
-            response.Results.Add(await publisher.PublishAsync(message, context.CancellationToken));
+            sends[i] = await publisher.SendInOrderAsync(messages[i], previous, context.CancellationToken);
+            previous = sends[i];
+        }
+
+        await ((Task)Task.WhenAll(sends)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        var response = new PublishBatchResponse();
+        foreach (var send in sends)
+        {
+            // The first failure in request order is the batch's answer (the ones before it were published).
+            response.Results.Add(await send);
         }
 
         return response;
@@ -170,5 +182,8 @@ public sealed partial class DispatcherService(
     {
         [LoggerMessage(EventId = 600, Level = LogLevel.Warning, Message = "Broker unavailable")]
         public static partial void BrokerUnavailable(ILogger logger, Exception exception);
+
+        [LoggerMessage(EventId = 601, Level = LogLevel.Error, Message = "A PublishStream message failed unexpectedly")]
+        public static partial void StreamPublishFailed(ILogger logger, Exception exception);
     }
 }

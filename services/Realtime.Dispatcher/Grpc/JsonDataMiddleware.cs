@@ -26,7 +26,20 @@ public sealed class JsonDataMiddleware(RequestDelegate next)
         }
 
         var body = new MemoryStream();
-        await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+        try
+        {
+            await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // A chunked body that outgrew Realtime:Dispatcher:MaxRequestBodyBytes while being read.
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            context.Response.ContentType = "application/json";
+            context.Response.Headers.Connection = "close";
+            await context.Response.WriteAsync("{\"code\":8,\"message\":\"the request body is over the limit (Realtime:Dispatcher:MaxRequestBodyBytes)\",\"details\":[]}");
+            return;
+        }
+
         var rewritten = Rewrite(body.GetBuffer().AsMemory(0, (int)body.Length), method.Name == "PublishBatch");
         if (rewritten is not null)
         {

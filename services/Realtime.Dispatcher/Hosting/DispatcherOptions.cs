@@ -47,6 +47,10 @@ public sealed class DispatcherOptions
     [Range(1, 100_000)]
     public int MaxHistoryLimit { get; set; } = 1000;
 
+    /// <summary>Most messages of one <c>PublishStream</c> published but not yet answered; beyond it the stream reads no further.</summary>
+    [Range(1, 100_000)]
+    public int MaxStreamInFlight { get; set; } = 1024;
+
     /// <summary>Largest <c>GetPresence</c> page (a larger page_size is capped to it).</summary>
     [Range(1, 100_000)]
     public int MaxPresencePageSize { get; set; } = 1000;

@@ -17,19 +17,35 @@ public sealed class Publisher(IMessageBus bus, IOptions<DispatcherOptions> optio
     /// <summary>The most UTF-8 bytes a disconnect reason may have: what fits in a WebSocket close frame.</summary>
     public const int MaxReasonBytes = 123;
 
-    public async Task<PublishResponse> PublishAsync(PublishRequest request, CancellationToken cancellationToken)
+    /// <summary>Validates and publishes one message (a validation failure throws synchronously).</summary>
+    public Task<PublishResponse> PublishAsync(PublishRequest request, CancellationToken cancellationToken) =>
+        SendAsync(ValidateCounted(request), cancellationToken);
+
+    /// <summary><see cref="Validate"/>, counting a refusal in the metrics.</summary>
+    public OutgoingMessage ValidateCounted(PublishRequest request)
     {
-        var kind = request.Target?.KindCase switch
-        {
-            Target.KindOneofCase.User => "user",
-            Target.KindOneofCase.Room => "room",
-            Target.KindOneofCase.Broadcast => "broadcast",
-            _ => "none",
-        };
         try
         {
-            var message = Validate(request);
-            var started = Stopwatch.GetTimestamp();
+            return Validate(request);
+        }
+        catch (PublishValidationException)
+        {
+            metrics.Publishes.WithLabels(KindOf(request.Target), "invalid").Inc();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Publishes a validated message. The broker command is issued before this method first yields,
+    /// so calls made one after another reach Redis in that order (one multiplexed connection, and
+    /// Redis runs scripts in arrival order): callers pipeline by starting several before awaiting any.
+    /// </summary>
+    public async Task<PublishResponse> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        var kind = message.Channel.Namespace;
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
             var result = await bus.PublishAsync(message, cancellationToken);
             metrics.PublishDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
             metrics.Publishes.WithLabels(kind, result.Deduplicated ? "deduplicated" : "ok").Inc();
@@ -42,17 +58,36 @@ public sealed class Publisher(IMessageBus bus, IOptions<DispatcherOptions> optio
                 Deduplicated = result.Deduplicated,
             };
         }
-        catch (PublishValidationException)
-        {
-            metrics.Publishes.WithLabels(kind, "invalid").Inc();
-            throw;
-        }
         catch (BusUnavailableException)
         {
             metrics.Publishes.WithLabels(kind, "unavailable").Inc();
             throw;
         }
     }
+
+    /// <summary>
+    /// <see cref="SendAsync"/> for the next message of an ordered sequence. While the broker is
+    /// connected the command is issued at once (pipelined behind <paramref name="previous"/>); while it
+    /// is not (first connect, reconnect), it waits for the previous message first, so a connection
+    /// coming up can never reorder two messages.
+    /// </summary>
+    public async ValueTask<Task<PublishResponse>> SendInOrderAsync(OutgoingMessage message, Task? previous, CancellationToken cancellationToken)
+    {
+        if (previous is { IsCompleted: false } && !bus.IsConnected)
+        {
+            await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        return SendAsync(message, cancellationToken);
+    }
+
+    private static string KindOf(Target? target) => target?.KindCase switch
+    {
+        Target.KindOneofCase.User => "user",
+        Target.KindOneofCase.Room => "room",
+        Target.KindOneofCase.Broadcast => "broadcast",
+        _ => "none",
+    };
 
     public OutgoingMessage Validate(PublishRequest request)
     {

@@ -119,6 +119,14 @@ public sealed class ApiKeyMiddlewareTests
         using var response = await http.SendAsync(request);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
 
+        // The same without a declared length (chunked): refused while it is read, no error logged.
+        using var chunked = new HttpRequestMessage(HttpMethod.Post, new Uri("/v1/publish", UriKind.Relative)) { Content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(body))) };
+        chunked.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        chunked.Headers.TransferEncodingChunked = true;
+        chunked.Headers.Add("x-api-key", "key-one");
+        using var chunkedResponse = await http.SendAsync(chunked);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, chunkedResponse.StatusCode);
+
         var grpcError = await Assert.ThrowsAsync<RpcException>(() => cluster.Client.PublishAsync(
             new PublishRequest { Target = new Target { Room = "r" }, Event = "e", Data = "\"" + new string('x', 200 * 1024) + "\"" },
             new Metadata { { "x-api-key", "key-one" } }).ResponseAsync);
