@@ -35,9 +35,15 @@ if maxlen > 0 then
   local ttl = tonumber(ARGV[4])
   if ttl > 0 then
     -- Trim entries older than the window (bounded work per publish), then let the
-    -- whole stream expire if nothing is published for a window.
+    -- whole stream expire if nothing is published for a window. The oldest entry is looked at
+    -- first: while it is inside the window (the common case) there is nothing to trim, and
+    -- reading 32 entries with their payloads on every publish cost ~160 us of Redis CPU.
     local cutoff = nowms - ttl * 1000
-    local oldest = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 32)
+    local first = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)
+    local oldest = {}
+    if #first > 0 and tonumber(first[1][2][2]) < cutoff then
+      oldest = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 32)
+    end
     local keep = nil
     for _, entry in ipairs(oldest) do
       if tonumber(entry[2][2]) >= cutoff then
