@@ -7,7 +7,7 @@ DISPATCHER_HTTP ?= http://127.0.0.1:8090
 DISPATCHER_GRPC ?= http://127.0.0.1:8091
 EDGE ?= http://127.0.0.1:8080
 
-.PHONY: build test run publish token format bench images deploy chart-test clean
+.PHONY: build test run publish token format bench bench-one images deploy chart-test clean
 
 build:
 	dotnet build Realtime.sln
@@ -40,7 +40,14 @@ token:
 format:
 	dotnet format Realtime.sln --verify-no-changes
 
+# make bench [ARGS=bench/results/mine.md]: the side-by-side pass (Realtime, SignalR, Socket.IO and the
+# bare-Kestrel floor on one local Redis; under 10 minutes on 2 cores), results appended to
+# bench/results/<date>-bench.md (or ARGS), summary printed. CONNECTIONS=5000 ROUNDS=1 SYSTEMS="..." tune it.
 bench:
+	bash bench/run-bench.sh $(ARGS)
+
+# make bench-one ARGS="--system realtime --connections 5000 --rooms 50 --messages 2000": one measurement.
+bench-one:
 	dotnet build services/Realtime.Edge -c Release -v quiet
 	dotnet build services/Realtime.Dispatcher -c Release -v quiet
 	dotnet run -c Release --project bench/Realtime.Bench -- $(ARGS)

@@ -103,9 +103,10 @@ if [ "$BUILD" != 0 ]; then
   status=0
   dotnet build services/Realtime.DevHost -c "$CONFIGURATION" -v minimal -nologo -tl:off > "$RUN_DIR/build.log" 2>&1 &
   BUILD_PID=$!
-  # Progress: one line per project as it is built.
+  # Progress: one line per project as its packages are restored and as it is built.
   tail -n +1 -f --pid="$BUILD_PID" "$RUN_DIR/build.log" 2>/dev/null \
-    | grep --line-buffered -E '^ *[A-Za-z0-9_.]+ -> /' | sed -u -E 's/^ *([A-Za-z0-9_.]+) -> .*/   built \1/' || true
+    | grep --line-buffered -E '^ *[A-Za-z0-9_.]+ -> /|^ *Restored /' \
+    | sed -u -E -e 's/^ *([A-Za-z0-9_.]+) -> .*/   built \1/' -e 's|^ *Restored /.*/([^/]+)\.csproj.*|   restored \1|' || true
   wait "$BUILD_PID" || status=$?
   BUILD_PID=""
   if [ "$status" != 0 ]; then

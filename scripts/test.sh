@@ -14,6 +14,10 @@ command -v go >/dev/null 2>&1 || need_apt+=(golang-go)
 [ -d /usr/share/gocode/src/github.com/Masterminds/sprig ] || need_apt+=(golang-github-masterminds-sprig-dev)
 [ -d /usr/share/gocode/src/gopkg.in/yaml.v3 ] || need_apt+=(golang-gopkg-yaml.v3-dev)
 if [ -d tests/e2e ]; then [ -x /usr/bin/chromium ] || need_apt+=(chromium); fi
+# tests/Realtime.IntegrationTests/Operations drive `make run` / `make publish` as a user would.
+command -v make >/dev/null 2>&1 || need_apt+=(make)
+command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "== installing ${need_apt[*]} (apt)"

@@ -36,8 +36,17 @@ public static class ContentRootFallback
         }
 
         var files = new PhysicalFileProvider(appDirectory);
-        environment.ContentRootPath = appDirectory;
-        environment.ContentRootFileProvider = files;
+
+        // The builder's environment and the instances already registered for the host (the web host
+        // keeps its own), so IHostEnvironment.ContentRootPath tells the truth at run time too.
+        var environments = builder.Services.Select(d => d.IsKeyedService ? null : d.ImplementationInstance)
+            .OfType<IHostEnvironment>().Append(environment).Distinct();
+        foreach (var env in environments)
+        {
+            env.ContentRootPath = appDirectory;
+            env.ContentRootFileProvider = files;
+        }
+
         var names = new[] { SettingsFile, $"appsettings.{environment.EnvironmentName}.json" };
         var sources = builder.Configuration.Sources;
         for (var i = 0; i < sources.Count; i++)

@@ -122,6 +122,21 @@ public sealed class ComponentSecretsTests(ChartRenderer renderer)
         Assert.False(HasEnv(test, "Realtime__Dispatcher__ApiKeys"));
     }
 
+    [Fact]
+    public void Notes_Insecure_WarnAndReadNoKey()
+    {
+        if (renderer.UsesHelm)
+        {
+            return; // `helm template` does not print NOTES.txt; helm install --dry-run shows it.
+        }
+
+        var result = renderer.Render("--set", $"redis.url={ChartRenderer.RedisUrl}", "--set", "dispatcher.insecure=true", "--show-notes");
+        Assert.Equal(0, result.ExitCode);
+        var notes = result.Stdout[result.Stdout.IndexOf("NOTES:", StringComparison.Ordinal)..];
+        Assert.Contains("WARNING: dispatcher.insecure=true", notes, StringComparison.Ordinal);
+        Assert.DoesNotContain("api-keys", notes, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("dispatcher.apiKeys={key-0000000000000001}")]
     [InlineData("dispatcher.existingSecret=platform-publishers")]

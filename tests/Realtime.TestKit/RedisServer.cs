@@ -49,13 +49,25 @@ public sealed class RedisServer : IAsyncDisposable
         return await StartProcessAsync(binary, port ?? FreePort());
     }
 
+    /// <summary>
+    /// Stops the server without waiting (process exit). Through the watchdog it only closes the
+    /// watchdog's stdin: the watchdog then stops the server by itself, so this process dying half-way
+    /// through cannot leave the server orphaned (killing the tree here could kill the watchdog first).
+    /// </summary>
     private void KillNow()
     {
         try
         {
             if (_process is { HasExited: false })
             {
-                _process.Kill(entireProcessTree: true);
+                if (_process.StartInfo.RedirectStandardInput)
+                {
+                    _process.StandardInput.Close();
+                }
+                else
+                {
+                    _process.Kill(entireProcessTree: true);
+                }
             }
         }
         catch (InvalidOperationException)
@@ -116,8 +128,11 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>
     /// Runs <paramref name="binary"/> so that it cannot outlive the process that asked for it (by
     /// default this one), whatever ends that process, SIGKILL included: a <c>/bin/sh</c> watchdog starts
-    /// it, polls the parent's pid every second and kills it once the parent is gone. The watchdog
-    /// exits with the server; killing the returned process's tree stops both.
+    /// it and stops it when its stdin (a pipe only the starter writes to) reaches end-of-file, which the
+    /// kernel brings about when the starter exits or dies, or when the starter closes it; as a second
+    /// line, it also polls the starter's pid every second. The watchdog exits with the server; killing
+    /// the returned process's tree stops both. Keep the <see cref="Process"/> (and so its stdin) alive as
+    /// long as the server should run.
     /// </summary>
     public static ProcessStartInfo WatchedStartInfo(string binary, IEnumerable<string> arguments, int? parentPid = null)
     {
@@ -127,6 +142,7 @@ public sealed class RedisServer : IAsyncDisposable
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = !direct, // the watchdog's lifeline: EOF when this process ends
             UseShellExecute = false,
         };
         if (!direct)
@@ -148,20 +164,25 @@ public sealed class RedisServer : IAsyncDisposable
 
     private const string Shell = "/bin/sh";
 
-    // $1 = the pid to outlive, then the command. The server runs in the background; a subshell polls
-    // the parent and kills the server when the parent is gone; the shell waits for the server (so a
-    // server that exits on its own ends the watchdog too) and forwards TERM/INT/HUP to it.
+    // $1 = the pid to outlive, then the command. The server runs in the background without the
+    // lifeline (fd 3 = our stdin); one subshell waits for EOF on it, another polls the starter's pid;
+    // either stops the server. The shell waits for the server (a server that exits on its own ends
+    // the watchdog too) and forwards TERM/INT/HUP to it.
     private const string Watchdog = """
         parent=$1; shift
-        "$@" &
+        exec 3<&0 0</dev/null
+        "$@" 3<&- &
         server=$!
+        ( cat <&3 >/dev/null 2>&1; kill "$server" 2>/dev/null ) &
+        eof=$!
+        exec 3<&-
         ( while kill -0 "$parent" 2>/dev/null; do sleep 1; done; kill "$server" 2>/dev/null ) &
-        watcher=$!
+        poll=$!
         trap 'kill "$server" 2>/dev/null' TERM INT HUP
         wait "$server"
         status=$?
         kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
-        kill "$watcher" 2>/dev/null
+        kill "$eof" "$poll" 2>/dev/null
         exit $status
         """;
 

@@ -17,7 +17,8 @@ public static class Cli
                    --event chat.message --data '{"text":"hi"}' [--api-key K] [--idempotency-key K]
                    gRPC (h2c); the key defaults to the first of Realtime__Dispatcher__ApiKeys
           listen   --edge ws://127.0.0.1:8080/ws --user alice [--room lobby] [--count N] [--verbose]
-                   prints messages as JSON lines until Ctrl+C or N messages
+                   prints messages as JSON lines until Ctrl+C or N messages; exits 1 when the
+                   first attempt is refused (token 4001, connection refused, 404), then reconnects
           selftest --edge ws://host/ws --dispatcher http://host:8080 [--grpc http://host:8081]
                    [--api-key K] [--timeout 30]
                    publishes one message through the dispatcher and waits for it on the WebSocket

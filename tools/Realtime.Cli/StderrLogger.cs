@@ -19,7 +19,8 @@ public sealed class StderrLogger(TextWriter error, LogLevel minimum) : ILogger
 
         lock (error)
         {
-            error.WriteLine($"[{logLevel}] {formatter(state, exception)}{(exception is null ? string.Empty : " " + exception.Message)}");
+            // "[Warning] The token provider failed: set Realtime__Auth__HmacSecret …", not the two run together.
+            error.WriteLine($"[{logLevel}] {formatter(state, exception)}{(exception is null ? string.Empty : ": " + exception.Message)}");
         }
     }
 }

@@ -49,8 +49,10 @@ public sealed partial class LocalRunLoggingTests
         var signature = token[(token.LastIndexOf('.') + 1)..];
         Assert.DoesNotContain(lines, l => l.Contains(signature, StringComparison.Ordinal) || l.Contains("token=", StringComparison.OrdinalIgnoreCase));
 
-        // appsettings.json was read: single-line console logs with a UTC timestamp.
+        // appsettings.json was read: single-line console logs with a UTC timestamp; the content root is the app's directory.
         Assert.Contains(lines, l => TimestampedLine().IsMatch(l));
+        var appDirectory = Path.GetDirectoryName(ServiceProcess.BuiltDll("Realtime.Edge"))!;
+        Assert.Contains(lines, l => l.Contains("Content root path: " + appDirectory, StringComparison.Ordinal));
     }
 
     [GeneratedRegex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (info|warn|fail|dbug|trce|crit): ")]
