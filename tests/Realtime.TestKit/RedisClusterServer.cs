@@ -29,11 +29,10 @@ public sealed class RedisClusterServer : IAsyncDisposable
             ports.Add(port);
             var dir = Path.Combine(cluster._folder, port.ToString(CultureInfo.InvariantCulture));
             Directory.CreateDirectory(dir);
-            var info = new ProcessStartInfo(server) { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var arg in new[] { "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--save", string.Empty, "--appendonly", "no" })
-            {
-                info.ArgumentList.Add(arg);
-            }
+            // Through the watchdog, like every redis-server of the tests: a node never outlives
+            // the test process, whatever ends it (the Process stays referenced: its stdin is the lifeline).
+            var info = RedisServer.WatchedStartInfo(server, ["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--save", string.Empty, "--appendonly", "no"]);
+            info.WorkingDirectory = dir;
 
             var process = Process.Start(info)!;
             process.OutputDataReceived += (_, _) => { };
