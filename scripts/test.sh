@@ -53,9 +53,12 @@ run_node_suite() {
     echo "!! npm ci failed in $dir"; tail -20 "$LOG_DIR/$name-npm.log"; broken=$((broken + 1)); return 0
   fi
   (cd "$dir" && npm test 2>&1) | tee "$LOG_DIR/$name.log" | grep -E "^# (pass|fail|skipped)|^not ok" || true
-  local p f s
+  local p f s c
   p=$(sed -nE 's/^# pass ([0-9]+)/\1/p' "$LOG_DIR/$name.log" | tail -1)
   f=$(sed -nE 's/^# fail ([0-9]+)/\1/p' "$LOG_DIR/$name.log" | tail -1)
+  # Tests cancelled because their suite's hook failed (e.g. the cluster did not start) count as failed.
+  c=$(sed -nE 's/^# cancelled ([0-9]+)/\1/p' "$LOG_DIR/$name.log" | tail -1)
+  f=$(( ${f:-0} + ${c:-0} ))
   s=$(sed -nE 's/^# skipped ([0-9]+)/\1/p' "$LOG_DIR/$name.log" | tail -1)
   if [ -z "$p" ]; then echo "!! $name did not report results"; tail -30 "$LOG_DIR/$name.log"; broken=$((broken + 1)); return 0; fi
   passed=$((passed + p)); failed=$((failed + ${f:-0})); skipped=$((skipped + ${s:-0}))

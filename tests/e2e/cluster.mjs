@@ -247,6 +247,8 @@ export async function startCluster({ edges = 2, edgeEnv = {}, pingIntervalSecond
       Realtime__Dispatcher__GrpcPort: String(grpcPort),
       Realtime__Dispatcher__BindAddress: '127.0.0.1',
       Realtime__Dispatcher__CorsOrigins: '*',
+      // A throw-away loopback cluster: the tests publish without an API key (insecure mode must be asked for by name).
+      Realtime__Dispatcher__Insecure: 'true',
     });
     cluster.services.push(dispatcher);
     cluster.dispatcher = { service: dispatcher, http: `http://127.0.0.1:${httpPort}` };
