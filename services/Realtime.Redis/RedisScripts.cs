@@ -13,11 +13,11 @@ internal static class RedisScripts
 
     public static string History { get; } = Load("history");
 
-    public static string PresenceAdd { get; } = Load("presence_add");
+    public static string PresenceAdd { get; } = Load("presence_prune") + Load("presence_add");
 
-    public static string PresenceGet { get; } = Load("presence_get");
+    public static string PresenceGet { get; } = Load("presence_prune") + Load("presence_get");
 
-    public static string PresenceTryAdd { get; } = Load("presence_try_add");
+    public static string PresenceTryAdd { get; } = Load("presence_prune") + Load("presence_try_add");
 
     private static string Load(string name)
     {
