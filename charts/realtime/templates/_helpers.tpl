@@ -152,7 +152,7 @@ values are stable (lookup), so they are not part of it.
 
 {{/* Pod pieces ------------------------------------------------------------ */}}
 
-{{/* Environment both services read: identity and Redis, no secret of either component. */}}
+{{/* Environment both services read: identity and Redis (the one secret both need), nothing of either component alone. */}}
 {{- define "realtime.commonEnv" -}}
 - name: POD_NAME
   valueFrom:
