@@ -31,7 +31,7 @@ public sealed class EdgeMetrics(IMetricFactory factory)
 
     public Counter CloseFramesUndelivered { get; } = factory.CreateCounter("realtime_edge_close_frames_undelivered_total", "Closes whose close frame could not be delivered within the grace period (the peer did not read); the client saw 1006.");
 
-    public Gauge DeliveryQueueBytes { get; } = factory.CreateGauge("realtime_edge_delivery_queue_bytes", "Broker message bytes waiting in delivery worker queues.");
+    public Gauge DeliveryQueueBytes { get; } = factory.CreateGauge("realtime_edge_delivery_queue_bytes", "Broker message bytes waiting in delivery worker queues (sampled every second).");
 
     public Counter RateLimited { get; } = factory.CreateCounter("realtime_edge_rate_limited_total", "Client commands refused or connections closed by a rate limit, by limit.", ["limit"]);
 

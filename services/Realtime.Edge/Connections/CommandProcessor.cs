@@ -133,8 +133,7 @@ public sealed partial class CommandProcessor(
         if (existing is not null && tokenExpiry is not null)
         {
             // A fresh subscribe token extends the subscription it opened.
-            existing.ExpiresAt = tokenExpiry;
-            connection.AddMembership(channel.Value, existing);
+            connection.AddMembership(channel.Value, existing, tokenExpiry);
         }
 
         if (existing is null && connection.MembershipCount >= edgeOptions.Value.MaxSubscriptionsPerConnection)
@@ -227,8 +226,7 @@ public sealed partial class CommandProcessor(
         try
         {
             var member = await table.JoinAsync(connection, channel, buffer, cancellationToken);
-            member.ExpiresAt = expiresAt;
-            connection.AddMembership(channel, member);
+            connection.AddMembership(channel, member, expiresAt);
             await presence.JoinedAsync(connection, channel, cancellationToken);
             return true;
         }

@@ -66,10 +66,16 @@ public sealed class Connection
     /// <summary>True when a subscription opened by a subscribe token has ended at <paramref name="now"/>.</summary>
     public bool HasExpiredMembership(DateTimeOffset now) => Interlocked.Read(ref _nextMembershipExpiryTicks) <= now.UtcTicks;
 
-    public void AddMembership(string channel, ChannelMember member)
+    /// <summary>Adds (or re-adds) a membership; <paramref name="expiresAt"/>, when given, is when its subscribe token ends.</summary>
+    public void AddMembership(string channel, ChannelMember member, DateTimeOffset? expiresAt = null)
     {
         lock (_memberships)
         {
+            if (expiresAt is not null)
+            {
+                member.ExpiresAt = expiresAt; // under the lock the expiry check reads it with
+            }
+
             _memberships[channel] = member;
             if (member.ExpiresAt is { } expires && expires.UtcTicks < _nextMembershipExpiryTicks)
             {

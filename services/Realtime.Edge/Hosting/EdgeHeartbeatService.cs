@@ -4,6 +4,7 @@ using Realtime.Core.Options;
 using Realtime.Edge.Connections;
 using Realtime.Edge.Presence;
 using Realtime.Edge.Protocol;
+using Realtime.Edge.Subscriptions;
 
 namespace Realtime.Edge.Hosting;
 
@@ -16,6 +17,7 @@ public sealed partial class EdgeHeartbeatService(
     IInstanceRegistry instances,
     PresenceTracker presence,
     CommandProcessor commands,
+    DeliveryWorkers workers,
     DrainState drain,
     IOptions<EdgeOptions> options,
     IOptions<RealtimeOptions> realtime,
@@ -109,6 +111,7 @@ public sealed partial class EdgeHeartbeatService(
             }
 
             metrics.SendQueueBytes.Set(queued);
+            metrics.DeliveryQueueBytes.Set(workers.QueuedBytes);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result, TaskScheduler.Default));
     }

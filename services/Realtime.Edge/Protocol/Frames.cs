@@ -99,12 +99,11 @@ public static class Frames
             return;
         }
 
-        try
+        if (CompactJson.TryCompact(data) is { } compact)
         {
-            using var document = JsonDocument.Parse(data.ToArray());
-            document.RootElement.WriteTo(writer);
+            writer.WriteRawValue(compact, skipInputValidation: true);
         }
-        catch (JsonException)
+        else
         {
             writer.WriteNullValue(); // not JSON: never written raw
         }

@@ -38,6 +38,21 @@ public sealed partial class DeliveryWorkers : IAsyncDisposable
         }
     }
 
+    /// <summary>Broker message bytes waiting in all worker queues.</summary>
+    public long QueuedBytes
+    {
+        get
+        {
+            long total = 0;
+            for (var i = 0; i < _queuedBytes.Length; i++)
+            {
+                total += Interlocked.Read(ref _queuedBytes[i]);
+            }
+
+            return total;
+        }
+    }
+
     public int WorkerFor(string channel) => (int)((uint)StringComparer.Ordinal.GetHashCode(channel) % (uint)_queues.Length);
 
     public void Post(ChannelEntry entry, ReadOnlyMemory<byte> payload)
@@ -48,10 +63,7 @@ public sealed partial class DeliveryWorkers : IAsyncDisposable
         {
             Interlocked.Add(ref _queuedBytes[worker], -payload.Length);
             _metrics.DeliveryDrops.Inc();
-            return;
         }
-
-        _metrics.DeliveryQueueBytes.Inc(payload.Length);
     }
 
     public async ValueTask DisposeAsync()
@@ -71,7 +83,6 @@ public sealed partial class DeliveryWorkers : IAsyncDisposable
             while (reader.TryRead(out var item))
             {
                 Interlocked.Add(ref _queuedBytes[worker], -item.Payload.Length);
-                _metrics.DeliveryQueueBytes.Dec(item.Payload.Length);
                 try
                 {
                     Deliver(item.Entry, item.Payload);

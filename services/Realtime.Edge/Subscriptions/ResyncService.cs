@@ -94,7 +94,10 @@ public sealed partial class ResyncService(
                 }
             }
 
-            metrics.ResyncFailures.Inc(failed ? 1 : 0);
+            if (failed)
+            {
+                metrics.ResyncFailures.Inc();
+            }
             total += frames.Count;
         }
 
