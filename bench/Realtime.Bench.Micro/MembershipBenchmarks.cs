@@ -1,3 +1,4 @@
+using Realtime.Core.Channels;
 using System.Net.WebSockets;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
@@ -34,7 +35,7 @@ public class MembershipBenchmarks : IAsyncDisposable
     public void Setup()
     {
         var metrics = new EdgeMetrics(Metrics.WithCustomRegistry(Metrics.NewCustomRegistry()));
-        var bus = new InMemoryMessageBus(new InMemoryChannelLog(Options.Create(new HistoryOptions()), TimeProvider.System));
+        var bus = new InMemoryMessageBus(new InMemoryChannelLog(TimeProvider.System));
         _workers = new DeliveryWorkers(Options.Create(new EdgeOptions()), metrics, NullLogger<DeliveryWorkers>.Instance);
         _table = new SubscriptionTable(bus, _workers, metrics);
         _connections = [.. Enumerable.Range(0, Connections).Select(i => new Connection(
@@ -53,7 +54,7 @@ public class MembershipBenchmarks : IAsyncDisposable
         var members = new ChannelMember[_connections.Length];
         for (var i = 0; i < _connections.Length; i++)
         {
-            members[i] = await _table.JoinAsync(_connections[i], "broadcast", buffer: false);
+            members[i] = await _table.JoinAsync(_connections[i], ChannelName.Parse("broadcast"), buffer: false);
         }
 
         for (var i = 0; i < members.Length; i++)

@@ -1,21 +1,19 @@
-using Microsoft.Extensions.Options;
 using Realtime.Core.Channels;
 using Realtime.Core.History;
-using Realtime.Core.Options;
 using StackExchange.Redis;
+using StreamPosition = Realtime.Core.History.StreamPosition;
 
 namespace Realtime.Redis;
 
 /// <summary>Reads history streams written by the publish script, in one atomic script call.</summary>
-public sealed class RedisHistoryStore(RedisConnection connection, IOptions<HistoryOptions> history) : IHistoryStore
+public sealed class RedisHistoryStore(RedisConnection connection) : IHistoryStore
 {
-    public async Task<HistoryPage> ReadAsync(string channel, ulong sinceOffset, int limit, CancellationToken cancellationToken = default)
+    public async Task<HistoryPage> ReadAsync(ChannelName channel, ulong sinceOffset, int limit, HistoryPolicy policy, CancellationToken cancellationToken = default)
     {
-        var policy = ChannelName.TryParse(channel, out var name, out _) ? history.Value.For(name.Value) : HistoryPolicy.None;
         var result = await connection.RunOnDatabaseAsync(
             db => db.ScriptEvaluateAsync(
                 RedisScripts.History,
-                [connection.Channels.Meta(channel), connection.Channels.History(channel)],
+                [connection.Channels.Meta(channel.Value), connection.Channels.History(channel.Value)],
                 [sinceOffset, policy.Enabled ? Math.Max(0, limit) : 0]),
             cancellationToken);
 
@@ -52,6 +50,6 @@ public sealed class RedisHistoryStore(RedisConnection connection, IOptions<Histo
             }
         }
 
-        return HistoryReadRules.Build(epoch, top, entries, sinceOffset, limit, policy, now);
+        return HistoryReadRules.Build(new StreamPosition(epoch, top), entries, sinceOffset, limit, policy, now);
     }
 }

@@ -1,8 +1,9 @@
 using System.Globalization;
-using Microsoft.Extensions.Options;
 using Realtime.Core.Bus;
-using Realtime.Core.Options;
+using Realtime.Core.Channels;
+using Realtime.Core.History;
 using StackExchange.Redis;
+using StreamPosition = Realtime.Core.History.StreamPosition;
 
 namespace Realtime.Redis;
 
@@ -11,7 +12,7 @@ namespace Realtime.Redis;
 /// step); subscribe uses an ordered <see cref="ChannelMessageQueue"/> per channel so that
 /// messages of one channel are handed over in the order Redis delivered them.
 /// </summary>
-public sealed class RedisMessageBus(RedisConnection connection, IOptions<HistoryOptions> history) : IMessageBus
+public sealed class RedisMessageBus(RedisConnection connection) : IMessageBus
 {
     public bool IsConnected => connection.IsConnected;
 
@@ -23,18 +24,18 @@ public sealed class RedisMessageBus(RedisConnection connection, IOptions<History
 
     public async Task<PublishResult> PublishAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
     {
-        var options = history.Value;
-        var policy = message.Ephemeral ? Core.History.HistoryPolicy.None : options.For(message.Channel);
+        var options = message.Options;
+        var policy = options.History;
         var channel = message.Channel.Value;
         var keys = connection.Channels;
-        var window = string.IsNullOrEmpty(message.IdempotencyKey) ? 0 : options.IdempotencyWindowSeconds;
+        var window = string.IsNullOrEmpty(message.IdempotencyKey) ? 0 : (long)options.IdempotencyWindow.TotalSeconds;
         RedisKey[] scriptKeys =
         [
             keys.Meta(channel),
             keys.History(channel),
             keys.Idempotency(message.Channel, message.IdempotencyKey ?? "-"),
         ];
-        var epoch = NewEpoch();
+        var epoch = StreamPosition.NewEpoch();
 
         // IsCluster is known once connected, so the arguments are built inside the operation.
         var result = await connection.RunOnDatabaseAsync(
@@ -47,7 +48,7 @@ public sealed class RedisMessageBus(RedisConnection connection, IOptions<History
                 epoch,
                 window,
                 message.MessageId,
-                options.MetaTtlSeconds,
+                (long)options.MetaTtl.TotalSeconds,
                 connection.IsCluster ? 1 : 0,
             ]),
             cancellationToken);
@@ -58,20 +59,17 @@ public sealed class RedisMessageBus(RedisConnection connection, IOptions<History
         var first = text.IndexOf(':', StringComparison.Ordinal);
         var second = text.IndexOf(':', first + 1);
         return new PublishResult(
-            ulong.Parse(text.AsSpan(0, first), CultureInfo.InvariantCulture),
-            text[(first + 1)..second],
+            new StreamPosition(text[(first + 1)..second], ulong.Parse(text.AsSpan(0, first), CultureInfo.InvariantCulture)),
             text[(second + 1)..],
             deduplicated);
     }
 
-    public async Task<IAsyncDisposable> SubscribeAsync(string channel, Action<ReadOnlyMemory<byte>> handler, CancellationToken cancellationToken = default)
+    public async Task<IAsyncDisposable> SubscribeAsync(ChannelName channel, Action<ReadOnlyMemory<byte>> handler, CancellationToken cancellationToken = default)
     {
-        var queue = await connection.RunAsync(multiplexer => multiplexer.GetSubscriber().SubscribeAsync(connection.PubSub(channel)), cancellationToken);
+        var queue = await connection.RunAsync(multiplexer => multiplexer.GetSubscriber().SubscribeAsync(connection.PubSub(channel.Value)), cancellationToken);
         queue.OnMessage(message => handler((byte[])message.Message!));
         return new Subscription(queue);
     }
-
-    private static string NewEpoch() => Guid.NewGuid().ToString("N")[..12];
 
     private sealed class Subscription(ChannelMessageQueue queue) : IAsyncDisposable
     {

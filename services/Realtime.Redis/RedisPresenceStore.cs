@@ -1,3 +1,4 @@
+using Realtime.Core.Channels;
 using Realtime.Core.Presence;
 using StackExchange.Redis;
 
@@ -9,31 +10,31 @@ namespace Realtime.Redis;
 /// </summary>
 public sealed class RedisPresenceStore(RedisConnection connection) : IPresenceStore
 {
-    public Task AddAsync(IReadOnlyCollection<(string Channel, PresenceEntry Entry)> entries, TimeSpan ttl, CancellationToken cancellationToken = default) =>
+    public Task AddAsync(IReadOnlyCollection<(ChannelName Channel, PresenceEntry Entry)> entries, TimeSpan ttl, CancellationToken cancellationToken = default) =>
         connection.RunOnDatabaseAsync(db => Task.WhenAll(AddCalls(db, entries, ttl)), cancellationToken);
 
-    public async Task<bool> TryAddAsync(string channel, PresenceEntry entry, TimeSpan ttl, int cap, CancellationToken cancellationToken = default)
+    public async Task<bool> TryAddAsync(ChannelName channel, PresenceEntry entry, TimeSpan ttl, int cap, CancellationToken cancellationToken = default)
     {
         var result = await connection.RunOnDatabaseAsync(
             db => db.ScriptEvaluateAsync(
                 RedisScripts.PresenceTryAdd,
-                [connection.Channels.Presence(channel), connection.Channels.PresenceExpiry(channel)],
+                [connection.Channels.Presence(channel.Value), connection.Channels.PresenceExpiry(channel.Value)],
                 [(long)ttl.TotalMilliseconds, entry.ConnectionId, cap, $"{entry.UserId}\t{entry.ServerId}"]),
             cancellationToken);
         return (long)result == 1;
     }
 
-    public Task RemoveAsync(string channel, string connectionId, CancellationToken cancellationToken = default) =>
+    public Task RemoveAsync(ChannelName channel, string connectionId, CancellationToken cancellationToken = default) =>
         connection.RunOnDatabaseAsync(
             db => Task.WhenAll(
-                db.HashDeleteAsync(connection.Channels.Presence(channel), connectionId),
-                db.SortedSetRemoveAsync(connection.Channels.PresenceExpiry(channel), connectionId)),
+                db.HashDeleteAsync(connection.Channels.Presence(channel.Value), connectionId),
+                db.SortedSetRemoveAsync(connection.Channels.PresenceExpiry(channel.Value), connectionId)),
             cancellationToken);
 
-    public async Task<IReadOnlyList<PresenceEntry>> GetAsync(string channel, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<PresenceEntry>> GetAsync(ChannelName channel, CancellationToken cancellationToken = default)
     {
         var result = await connection.RunOnDatabaseAsync(
-            db => db.ScriptEvaluateAsync(RedisScripts.PresenceGet, [connection.Channels.Presence(channel), connection.Channels.PresenceExpiry(channel)]),
+            db => db.ScriptEvaluateAsync(RedisScripts.PresenceGet, [connection.Channels.Presence(channel.Value), connection.Channels.PresenceExpiry(channel.Value)]),
             cancellationToken);
         var flat = (RedisResult[])result!;
         var entries = new List<PresenceEntry>(flat.Length / 2);
@@ -46,8 +47,8 @@ public sealed class RedisPresenceStore(RedisConnection connection) : IPresenceSt
         return [.. entries.OrderBy(e => e.UserId, StringComparer.Ordinal).ThenBy(e => e.ConnectionId, StringComparer.Ordinal)];
     }
 
-    private IEnumerable<Task<RedisResult>> AddCalls(IDatabase db, IReadOnlyCollection<(string Channel, PresenceEntry Entry)> entries, TimeSpan ttl) =>
-        entries.GroupBy(e => e.Channel, StringComparer.Ordinal).SelectMany(group => group.Chunk(200).Select(chunk =>
+    private IEnumerable<Task<RedisResult>> AddCalls(IDatabase db, IReadOnlyCollection<(ChannelName Channel, PresenceEntry Entry)> entries, TimeSpan ttl) =>
+        entries.GroupBy(e => e.Channel).SelectMany(group => group.Chunk(200).Select(chunk =>
         {
             var args = new List<RedisValue>(1 + (chunk.Length * 2)) { (long)ttl.TotalMilliseconds };
             foreach (var (_, entry) in chunk)
@@ -56,6 +57,6 @@ public sealed class RedisPresenceStore(RedisConnection connection) : IPresenceSt
                 args.Add($"{entry.UserId}\t{entry.ServerId}");
             }
 
-            return db.ScriptEvaluateAsync(RedisScripts.PresenceAdd, [connection.Channels.Presence(group.Key), connection.Channels.PresenceExpiry(group.Key)], [.. args]);
+            return db.ScriptEvaluateAsync(RedisScripts.PresenceAdd, [connection.Channels.Presence(group.Key.Value), connection.Channels.PresenceExpiry(group.Key.Value)], [.. args]);
         }));
 }

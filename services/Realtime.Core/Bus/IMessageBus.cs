@@ -1,3 +1,5 @@
+using Realtime.Core.Channels;
+
 namespace Realtime.Core.Bus;
 
 /// <summary>
@@ -14,7 +16,7 @@ public interface IMessageBus
     /// Subscribes <paramref name="handler"/> to a channel. The handler runs on the broker's
     /// thread and must not block. Dispose the result to unsubscribe that handler.
     /// </summary>
-    Task<IAsyncDisposable> SubscribeAsync(string channel, Action<ReadOnlyMemory<byte>> handler, CancellationToken cancellationToken = default);
+    Task<IAsyncDisposable> SubscribeAsync(ChannelName channel, Action<ReadOnlyMemory<byte>> handler, CancellationToken cancellationToken = default);
 
     /// <summary>True while the broker connection is up.</summary>
     bool IsConnected { get; }

@@ -1,8 +1,5 @@
-using Microsoft.Extensions.Options;
-using Realtime.Core.Channels;
 using Realtime.Core.Envelope;
 using Realtime.Core.History;
-using Realtime.Core.Options;
 
 namespace Realtime.Core.Bus;
 
@@ -12,7 +9,7 @@ namespace Realtime.Core.Bus;
 /// assignment, history append and hand-off to subscribers happen in one order, as the
 /// Redis script guarantees for the clustered mode.
 /// </summary>
-public sealed class InMemoryChannelLog(IOptions<HistoryOptions> options, TimeProvider time)
+public sealed class InMemoryChannelLog(TimeProvider time)
 {
     private readonly Dictionary<string, ChannelState> _channels = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Channel, string Key), (PublishResult Result, long ExpiresAtMs)> _idempotency = [];
@@ -22,8 +19,8 @@ public sealed class InMemoryChannelLog(IOptions<HistoryOptions> options, TimePro
     public PublishResult Publish(OutgoingMessage message)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var policy = message.Ephemeral ? HistoryPolicy.None : options.Value.For(message.Channel);
-        var window = options.Value.IdempotencyWindowSeconds;
+        var policy = message.Options.History;
+        var window = (long)message.Options.IdempotencyWindow.TotalMilliseconds;
         Action<ReadOnlyMemory<byte>>[] handlers;
         byte[] frame;
         PublishResult result;
@@ -56,15 +53,15 @@ public sealed class InMemoryChannelLog(IOptions<HistoryOptions> options, TimePro
                 }
             }
 
-            result = new PublishResult(offset, epoch, message.MessageId, false);
+            result = new PublishResult(policy.Enabled ? new StreamPosition(epoch, offset) : StreamPosition.None, message.MessageId, false);
             if (window > 0 && !string.IsNullOrEmpty(message.IdempotencyKey))
             {
-                var expires = now + (window * 1000L);
+                var expires = now + window;
                 _idempotency[idKey] = (result, expires);
                 _idempotencyExpiry.Enqueue((idKey, expires));
             }
 
-            frame = BusFrame.Encode(offset, epoch, message.Envelope.Span);
+            frame = BusFrame.Encode(result.Position, message.Envelope.Span);
             handlers = state.Handlers;
 
             // Delivery happens under the lock so that subscribers see offsets in order;
@@ -97,32 +94,17 @@ public sealed class InMemoryChannelLog(IOptions<HistoryOptions> options, TimePro
         }
     }
 
-    public HistoryPage Read(string channel, ulong since, int limit)
+    public HistoryPage Read(string channel, ulong since, int limit, HistoryPolicy policy)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var policy = ChannelName.TryParse(channel, out var name, out _) ? options.Value.For(name.Value) : HistoryPolicy.None;
         lock (_gate)
         {
             if (!_channels.TryGetValue(channel, out var state) || !policy.Enabled)
             {
-                return HistoryReadRules.Build(state?.Epoch ?? string.Empty, state?.Top ?? 0, [], since, limit, policy, now);
+                return HistoryReadRules.Build(new StreamPosition(state?.Epoch ?? string.Empty, state?.Top ?? 0), [], since, limit, policy, now);
             }
 
-            return HistoryReadRules.Build(state.Epoch, state.Top, [.. state.Entries], since, limit, policy, now);
-        }
-    }
-
-    /// <summary>Forgets a channel's history and offsets, as a Redis flush would: the next publish starts a new epoch.</summary>
-    public void Reset(string channel)
-    {
-        lock (_gate)
-        {
-            if (_channels.TryGetValue(channel, out var state))
-            {
-                state.Epoch = NewEpoch();
-                state.Top = 0;
-                state.Entries.Clear();
-            }
+            return HistoryReadRules.Build(new StreamPosition(state.Epoch, state.Top), [.. state.Entries], since, limit, policy, now);
         }
     }
 
@@ -130,7 +112,7 @@ public sealed class InMemoryChannelLog(IOptions<HistoryOptions> options, TimePro
     {
         if (!_channels.TryGetValue(channel, out var state))
         {
-            state = new ChannelState { Epoch = NewEpoch() };
+            state = new ChannelState { Epoch = StreamPosition.NewEpoch() };
             _channels[channel] = state;
         }
 
@@ -170,8 +152,6 @@ public sealed class InMemoryChannelLog(IOptions<HistoryOptions> options, TimePro
             }
         }
     }
-
-    internal static string NewEpoch() => Guid.NewGuid().ToString("N")[..12];
 
     private sealed class ChannelState
     {

@@ -1,3 +1,5 @@
+using Realtime.Core.Channels;
+
 namespace Realtime.Core.Bus;
 
 /// <summary>The single-process bus (ENABLE_WEBSOCKET_CLUSTERING=false): no Redis, same semantics.</summary>
@@ -15,9 +17,9 @@ public sealed class InMemoryMessageBus(InMemoryChannelLog log) : IMessageBus
     public Task<PublishResult> PublishAsync(OutgoingMessage message, CancellationToken cancellationToken = default) =>
         Task.FromResult(log.Publish(message));
 
-    public Task<IAsyncDisposable> SubscribeAsync(string channel, Action<ReadOnlyMemory<byte>> handler, CancellationToken cancellationToken = default)
+    public Task<IAsyncDisposable> SubscribeAsync(ChannelName channel, Action<ReadOnlyMemory<byte>> handler, CancellationToken cancellationToken = default)
     {
-        var subscription = log.Subscribe(channel, handler);
+        var subscription = log.Subscribe(channel.Value, handler);
         return Task.FromResult<IAsyncDisposable>(new Subscription(subscription));
     }
 

@@ -1,4 +1,6 @@
+using Realtime.Core.History;
+
 namespace Realtime.Core.Bus;
 
-/// <summary>What a publish was assigned: offset and epoch (0 and empty without history), the message id, and whether it was a repeat.</summary>
-public readonly record struct PublishResult(ulong Offset, string Epoch, string MessageId, bool Deduplicated);
+/// <summary>What a publish was assigned: its stream position (<see cref="StreamPosition.None"/> without history), the message id, and whether it was a repeat.</summary>
+public readonly record struct PublishResult(StreamPosition Position, string MessageId, bool Deduplicated);

@@ -15,6 +15,12 @@ public readonly record struct ChannelName
     public const string UserPrefix = "user:";
     public const string RoomPrefix = "room:";
 
+    /// <summary>The characters an identifier (channel id, user id, idempotency key, server id) may hold, as people read them.</summary>
+    public const string IdChars = "letters, digits and _ - . : @ =";
+
+    /// <summary>The identifier rule as a regular expression (for option validation attributes).</summary>
+    public const string IdPattern = "^[A-Za-z0-9_.:@=-]{1,100}$";
+
     private ChannelName(ChannelKind kind, string id, string value)
     {
         Kind = kind;
@@ -45,6 +51,13 @@ public readonly record struct ChannelName
 
     public static ChannelName Room(string name) =>
         IsValidId(name) ? new(ChannelKind.Room, name, RoomPrefix + name) : throw new ArgumentException(DescribeInvalidId(name), nameof(name));
+
+    /// <summary>
+    /// The presence key that counts a user's connections across the cluster when the user channel's
+    /// presence is not tracked: <c>conns:{id}</c>, a name no client can subscribe to (TryParse refuses it).
+    /// </summary>
+    public static ChannelName UserConnections(string id) =>
+        IsValidId(id) ? new(ChannelKind.User, id, "conns:" + id) : throw new ArgumentException(DescribeInvalidId(id), nameof(id));
 
     public static bool TryParse(string? value, [NotNullWhen(true)] out ChannelName? channel, out string? error)
     {
@@ -120,7 +133,10 @@ public readonly record struct ChannelName
             ? "channel id is empty"
             : id.Length > MaxIdLength
                 ? $"channel id is longer than {MaxIdLength} characters"
-                : "channel id may contain only letters, digits and _ - . : @ =";
+                : "channel id may contain only " + IdChars;
+
+    /// <summary>The error text for an identifier that breaks the rule, e.g. <c>user must be 1..100 characters of letters, digits and …</c>.</summary>
+    public static string DescribeIdRule(string what) => $"{what} must be 1..{MaxIdLength} characters of {IdChars}";
 
     public override string ToString() => Value;
 }

@@ -1,20 +1,22 @@
 using System.Buffers.Text;
 using System.Text;
 using Google.Protobuf;
+using Realtime.Core.History;
 
 namespace Realtime.Core.Envelope;
 
 /// <summary>
 /// The bytes published on a bus channel: <c>{offset}:{epoch}:{Envelope protobuf}</c>.
 /// The publish script prepends the offset and epoch it assigned, so the envelope itself
-/// is serialized once by the dispatcher and never re-encoded. Offset 0 and an empty
-/// epoch mean the channel keeps no history.
+/// is serialized once by the dispatcher and never re-encoded. <see cref="StreamPosition.None"/>
+/// (offset 0, empty epoch) means the channel keeps no history.
 /// </summary>
-public readonly record struct BusFrame(ulong Offset, string Epoch, Envelope Envelope)
+public readonly record struct BusFrame(StreamPosition Position, Envelope Envelope)
 {
     /// <summary>Builds the frame bytes exactly as the Redis publish script does.</summary>
-    public static byte[] Encode(ulong offset, string epoch, ReadOnlySpan<byte> envelope)
+    public static byte[] Encode(StreamPosition position, ReadOnlySpan<byte> envelope)
     {
+        var (epoch, offset) = (position.Epoch, position.Offset);
         Span<byte> digits = stackalloc byte[24];
         Utf8Formatter.TryFormat(offset, digits, out var n);
         var epochBytes = Encoding.ASCII.GetByteCount(epoch);
@@ -53,7 +55,7 @@ public readonly record struct BusFrame(ulong Offset, string Epoch, Envelope Enve
                 return false;
             }
 
-            result = new BusFrame(offset, epoch, envelope);
+            result = new BusFrame(new StreamPosition(epoch, offset), envelope);
             return true;
         }
         catch (InvalidProtocolBufferException)

@@ -6,11 +6,12 @@ namespace Realtime.Core.History;
 /// </summary>
 public static class HistoryReadRules
 {
-    public static HistoryPage Build(string epoch, ulong top, IEnumerable<HistoryEntry> stored, ulong since, int limit, HistoryPolicy policy, long nowMs)
+    public static HistoryPage Build(StreamPosition position, IEnumerable<HistoryEntry> stored, ulong since, int limit, HistoryPolicy policy, long nowMs)
     {
+        var top = position.Offset;
         if (limit <= 0)
         {
-            return new HistoryPage(epoch, top, [], since == top);
+            return new HistoryPage(position, [], since == top);
         }
 
         var floor = top > (ulong)policy.MaxMessages ? top - (ulong)policy.MaxMessages : 0UL;
@@ -50,6 +51,6 @@ public static class HistoryReadRules
             complete = complete && (entries[^1].Offset == top || entries.Count == limit);
         }
 
-        return new HistoryPage(epoch, top, entries, complete);
+        return new HistoryPage(position, entries, complete);
     }
 }

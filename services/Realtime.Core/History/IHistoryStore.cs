@@ -1,3 +1,5 @@
+using Realtime.Core.Channels;
+
 namespace Realtime.Core.History;
 
 /// <summary>Reads the bounded per-channel history that the bus appends to when publishing.</summary>
@@ -5,8 +7,8 @@ public interface IHistoryStore
 {
     /// <summary>
     /// Reads up to <paramref name="limit"/> messages with an offset greater than <paramref name="sinceOffset"/>,
-    /// oldest first, applying the channel's retention (count and age) at read time too.
-    /// <paramref name="limit"/> 0 reads only the channel's epoch and top offset.
+    /// oldest first, applying <paramref name="policy"/> (count and age) at read time too.
+    /// <paramref name="limit"/> 0 reads only the channel's position (epoch and top offset).
     /// </summary>
-    Task<HistoryPage> ReadAsync(string channel, ulong sinceOffset, int limit, CancellationToken cancellationToken = default);
+    Task<HistoryPage> ReadAsync(ChannelName channel, ulong sinceOffset, int limit, HistoryPolicy policy, CancellationToken cancellationToken = default);
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Realtime.Core.Bus;
 using Realtime.Core.Channels;
 using Realtime.Core.History;
 
@@ -33,6 +34,10 @@ public sealed class HistoryOptions : IValidatableObject
             ? new HistoryPolicy(ns.MaxMessages, TimeSpan.FromSeconds(ns.TtlSeconds))
             : HistoryPolicy.None;
 
+    /// <summary>The publish options of a channel: its namespace's history policy, the idempotency window and the meta TTL.</summary>
+    public PublishOptions PublishOptionsFor(ChannelName channel) =>
+        new(For(channel), TimeSpan.FromSeconds(IdempotencyWindowSeconds), TimeSpan.FromSeconds(MetaTtlSeconds));
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var (name, ns) in Namespaces)
@@ -42,9 +47,15 @@ public sealed class HistoryOptions : IValidatableObject
                 yield return new ValidationResult($"Realtime:History:Namespaces:{name} is not a namespace; use room, user or broadcast.");
             }
 
-            if (ns.MaxMessages is < 0 or > 100_000)
+            // ValidateDataAnnotations does not look into dictionary values: each namespace's own
+            // attributes ([Range] on MaxMessages and TtlSeconds) are checked here.
+            var results = new List<ValidationResult>();
+            if (!Validator.TryValidateObject(ns, new ValidationContext(ns), results, validateAllProperties: true))
             {
-                yield return new ValidationResult($"Realtime:History:Namespaces:{name}:MaxMessages must be 0..100000.");
+                foreach (var result in results)
+                {
+                    yield return new ValidationResult($"Realtime:History:Namespaces:{name}:{string.Join(",", result.MemberNames)}: {result.ErrorMessage}");
+                }
             }
 
             if (ns.TtlSeconds < 0 || (ns.MaxMessages > 0 && ns.TtlSeconds == 0))

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Realtime.Core.Channels;
 
 namespace Realtime.Core.Options;
 
@@ -12,7 +13,7 @@ public sealed class RealtimeOptions
 
     /// <summary>This instance's id; in Kubernetes the pod name. Defaults to the host name.</summary>
     [Required]
-    [RegularExpression("^[A-Za-z0-9_.:@=-]{1,100}$", ErrorMessage = "Realtime:ServerId (SERVER_ID) may contain only letters, digits and _ . : @ = - (1..100 chars).")]
+    [RegularExpression(ChannelName.IdPattern, ErrorMessage = "Realtime:ServerId (SERVER_ID) may contain only " + ChannelName.IdChars + " (1..100 chars).")]
     public string ServerId { get; set; } = Environment.MachineName;
 
     /// <summary>false = one instance with the in-process broker and no Redis.</summary>

@@ -1,3 +1,5 @@
+using Realtime.Core.Channels;
+
 namespace Realtime.Core.Presence;
 
 /// <summary>
@@ -8,16 +10,16 @@ namespace Realtime.Core.Presence;
 public interface IPresenceStore
 {
     /// <summary>Adds or refreshes entries (a join, or the edge's periodic refresh).</summary>
-    Task AddAsync(IReadOnlyCollection<(string Channel, PresenceEntry Entry)> entries, TimeSpan ttl, CancellationToken cancellationToken = default);
+    Task AddAsync(IReadOnlyCollection<(ChannelName Channel, PresenceEntry Entry)> entries, TimeSpan ttl, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Adds one entry unless the channel already holds <paramref name="cap"/> unexpired entries
     /// (atomically, across every edge); true when the entry is in.
     /// </summary>
-    Task<bool> TryAddAsync(string channel, PresenceEntry entry, TimeSpan ttl, int cap, CancellationToken cancellationToken = default);
+    Task<bool> TryAddAsync(ChannelName channel, PresenceEntry entry, TimeSpan ttl, int cap, CancellationToken cancellationToken = default);
 
-    Task RemoveAsync(string channel, string connectionId, CancellationToken cancellationToken = default);
+    Task RemoveAsync(ChannelName channel, string connectionId, CancellationToken cancellationToken = default);
 
     /// <summary>The unexpired entries of a channel (expired ones are pruned).</summary>
-    Task<IReadOnlyList<PresenceEntry>> GetAsync(string channel, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<PresenceEntry>> GetAsync(ChannelName channel, CancellationToken cancellationToken = default);
 }

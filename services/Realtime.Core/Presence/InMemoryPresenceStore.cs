@@ -1,3 +1,5 @@
+using Realtime.Core.Channels;
+
 namespace Realtime.Core.Presence;
 
 /// <summary>Presence of the single-process mode.</summary>
@@ -6,7 +8,7 @@ public sealed class InMemoryPresenceStore(TimeProvider time) : IPresenceStore
     private readonly Dictionary<string, Dictionary<string, (PresenceEntry Entry, DateTimeOffset Expires)>> _channels = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
-    public Task AddAsync(IReadOnlyCollection<(string Channel, PresenceEntry Entry)> entries, TimeSpan ttl, CancellationToken cancellationToken = default)
+    public Task AddAsync(IReadOnlyCollection<(ChannelName Channel, PresenceEntry Entry)> entries, TimeSpan ttl, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
         var expires = now + ttl;
@@ -14,10 +16,10 @@ public sealed class InMemoryPresenceStore(TimeProvider time) : IPresenceStore
         {
             foreach (var (channel, entry) in entries)
             {
-                if (!_channels.TryGetValue(channel, out var members))
+                if (!_channels.TryGetValue(channel.Value, out var members))
                 {
                     members = new(StringComparer.Ordinal);
-                    _channels[channel] = members;
+                    _channels[channel.Value] = members;
                 }
 
                 members[entry.ConnectionId] = (entry, expires);
@@ -31,15 +33,15 @@ public sealed class InMemoryPresenceStore(TimeProvider time) : IPresenceStore
         return Task.CompletedTask;
     }
 
-    public Task<bool> TryAddAsync(string channel, PresenceEntry entry, TimeSpan ttl, int cap, CancellationToken cancellationToken = default)
+    public Task<bool> TryAddAsync(ChannelName channel, PresenceEntry entry, TimeSpan ttl, int cap, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
         lock (_gate)
         {
-            if (!_channels.TryGetValue(channel, out var members))
+            if (!_channels.TryGetValue(channel.Value, out var members))
             {
                 members = new(StringComparer.Ordinal);
-                _channels[channel] = members;
+                _channels[channel.Value] = members;
             }
 
             foreach (var id in members.Where(m => m.Value.Expires <= now).Select(m => m.Key).ToList())
@@ -57,25 +59,25 @@ public sealed class InMemoryPresenceStore(TimeProvider time) : IPresenceStore
         }
     }
 
-    public Task RemoveAsync(string channel, string connectionId, CancellationToken cancellationToken = default)
+    public Task RemoveAsync(ChannelName channel, string connectionId, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
-            if (_channels.TryGetValue(channel, out var members) && members.Remove(connectionId) && members.Count == 0)
+            if (_channels.TryGetValue(channel.Value, out var members) && members.Remove(connectionId) && members.Count == 0)
             {
-                _channels.Remove(channel);
+                _channels.Remove(channel.Value);
             }
         }
 
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<PresenceEntry>> GetAsync(string channel, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<PresenceEntry>> GetAsync(ChannelName channel, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
         lock (_gate)
         {
-            if (!_channels.TryGetValue(channel, out var members))
+            if (!_channels.TryGetValue(channel.Value, out var members))
             {
                 return Task.FromResult<IReadOnlyList<PresenceEntry>>([]);
             }

@@ -5,6 +5,7 @@ using Realtime.Core.Bus;
 using Realtime.Core.Channels;
 using Realtime.Core.History;
 using Realtime.Core.Instances;
+using Realtime.Core.Options;
 using Realtime.Core.Presence;
 using Realtime.Dispatcher.Hosting;
 using Realtime.Dispatcher.Kubernetes;
@@ -24,6 +25,7 @@ public sealed partial class DispatcherService(
     IInstanceRegistry instances,
     IPresenceStore presence,
     IOptions<DispatcherOptions> options,
+    IOptions<HistoryOptions> historyOptions,
     EdgePodView pods,
     DispatcherMetrics metrics,
     ILogger<DispatcherService> logger) : Realtime.V1.Dispatcher.DispatcherBase
@@ -82,9 +84,9 @@ public sealed partial class DispatcherService(
         }
 
         var limit = request.Limit == 0 ? options.Value.MaxHistoryLimit : (int)Math.Min(request.Limit, (uint)options.Value.MaxHistoryLimit);
-        var page = await history.ReadAsync(channel.Value.Value, request.SinceOffset, limit, context.CancellationToken);
-        var epochChanged = !string.IsNullOrEmpty(request.SinceEpoch) && request.SinceEpoch != page.Epoch;
-        var response = new GetHistoryResponse { Epoch = page.Epoch, Offset = page.TopOffset, Complete = page.Complete && !epochChanged };
+        var page = await history.ReadAsync(channel.Value, request.SinceOffset, limit, historyOptions.Value.For(channel.Value), context.CancellationToken);
+        var epochChanged = !string.IsNullOrEmpty(request.SinceEpoch) && request.SinceEpoch != page.Top.Epoch;
+        var response = new GetHistoryResponse { Epoch = page.Top.Epoch, Offset = page.Top.Offset, Complete = page.Complete && !epochChanged };
         if (!epochChanged)
         {
             foreach (var entry in page.Entries)
@@ -114,7 +116,7 @@ public sealed partial class DispatcherService(
 
         var after = PresencePageToken.Decode(request.PageToken);
         var pageSize = request.PageSize == 0 ? Math.Min(DefaultPresencePageSize, options.Value.MaxPresencePageSize) : (int)Math.Min(request.PageSize, (uint)options.Value.MaxPresencePageSize);
-        var entries = await presence.GetAsync(channel.Value.Value, context.CancellationToken);
+        var entries = await presence.GetAsync(channel.Value, context.CancellationToken);
         var response = new GetPresenceResponse
         {
             Users = (uint)entries.Select(e => e.UserId).Distinct(StringComparer.Ordinal).Count(),

@@ -1,5 +1,8 @@
 using System.Net;
+using Grpc.AspNetCore.Server;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using Realtime.Dispatcher.Auth;
 using Realtime.Dispatcher.Grpc;
 using Realtime.Dispatcher.Kubernetes;
@@ -20,22 +23,19 @@ public static class DispatcherHostingExtensions
             .Validate(o => o.MaxRequestBodyBytes > o.MaxDataBytes, "Realtime:Dispatcher:MaxRequestBodyBytes must be larger than Realtime:Dispatcher:MaxDataBytes.")
             .ValidateOnStart();
 
-        var section = builder.Configuration.GetSection(DispatcherOptions.Section);
-        var bind = IPAddress.TryParse(section["BindAddress"] ?? "0.0.0.0", out var address) ? address : IPAddress.Any;
-        var httpPort = section.GetValue("HttpPort", 8080);
-        var grpcPort = section.GetValue("GrpcPort", 8081);
-        var maxBody = section.GetValue("MaxRequestBodyBytes", new DispatcherOptions().MaxRequestBodyBytes);
-        var endpoints = new DispatcherEndpoints();
-        builder.Services.AddSingleton(endpoints);
-        builder.WebHost.ConfigureKestrel(kestrel =>
+        // Every setting comes from the validated options (no raw keys with copied defaults).
+        builder.Services.AddSingleton<DispatcherEndpoints>();
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<DispatcherOptions>, DispatcherEndpoints>((kestrel, options, endpoints) =>
         {
-            kestrel.Limits.MaxRequestBodySize = maxBody;
-            kestrel.Listen(bind, httpPort, l =>
+            var o = options.Value;
+            var bind = IPAddress.Parse(o.BindAddress);
+            kestrel.Limits.MaxRequestBodySize = o.MaxRequestBodyBytes;
+            kestrel.Listen(bind, o.HttpPort, l =>
             {
                 l.Protocols = HttpProtocols.Http1;
                 endpoints.Http = l;
             });
-            kestrel.Listen(bind, grpcPort, l =>
+            kestrel.Listen(bind, o.GrpcPort, l =>
             {
                 l.Protocols = HttpProtocols.Http2;
                 endpoints.Grpc = l;
@@ -49,11 +49,13 @@ public static class DispatcherHostingExtensions
         builder.Services.AddSingleton<DispatcherMetrics>();
         builder.Services.AddSingleton<Publisher>();
         builder.Services.AddHostedService<InsecureModeWarning>();
-        builder.Services.AddGrpc(o => o.MaxReceiveMessageSize = maxBody).AddJsonTranscoding();
+        builder.Services.AddGrpc().AddJsonTranscoding();
+        builder.Services.AddOptions<GrpcServiceOptions>().Configure<IOptions<DispatcherOptions>>((grpc, o) => grpc.MaxReceiveMessageSize = o.Value.MaxRequestBodyBytes);
         builder.Services.AddGrpcReflection();
-        var origins = (section["CorsOrigins"] ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        builder.Services.AddCors(o => o.AddDefaultPolicy(p =>
+        builder.Services.AddCors();
+        builder.Services.AddOptions<CorsOptions>().Configure<IOptions<DispatcherOptions>>((cors, o) => cors.AddDefaultPolicy(p =>
         {
+            var origins = (o.Value.CorsOrigins ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (origins.Contains("*"))
             {
                 p.AllowAnyOrigin();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Realtime.Core.Bus;
 using Realtime.Core.Channels;
 using Realtime.Core.Envelope;
+using Realtime.Core.Options;
 using Realtime.Dispatcher.Hosting;
 using Realtime.V1;
 using CoreEnvelope = Realtime.Core.Envelope.Envelope;
@@ -12,7 +13,7 @@ using CoreEnvelope = Realtime.Core.Envelope.Envelope;
 namespace Realtime.Dispatcher.Publishing;
 
 /// <summary>Validates a publish request, builds its envelope once and publishes it through the bus.</summary>
-public sealed class Publisher(IMessageBus bus, IOptions<DispatcherOptions> options, DispatcherMetrics metrics, TimeProvider time)
+public sealed class Publisher(IMessageBus bus, IOptions<DispatcherOptions> options, IOptions<HistoryOptions> history, DispatcherMetrics metrics, TimeProvider time)
 {
     /// <summary>The most UTF-8 bytes a disconnect reason may have: what fits in a WebSocket close frame.</summary>
     public const int MaxReasonBytes = 123;
@@ -53,8 +54,8 @@ public sealed class Publisher(IMessageBus bus, IOptions<DispatcherOptions> optio
             {
                 MessageId = result.MessageId,
                 Channel = message.Channel.Value,
-                Offset = result.Offset,
-                Epoch = result.Epoch,
+                Offset = result.Position.Offset,
+                Epoch = result.Position.Epoch,
                 Deduplicated = result.Deduplicated,
             };
         }
@@ -111,7 +112,7 @@ public sealed class Publisher(IMessageBus bus, IOptions<DispatcherOptions> optio
         var key = string.IsNullOrEmpty(request.IdempotencyKey) ? null : request.IdempotencyKey;
         if (key is not null && !ChannelName.IsValidId(key))
         {
-            throw new PublishValidationException($"idempotency_key must be 1..{ChannelName.MaxIdLength} characters of letters, digits and _ - . : @ =");
+            throw new PublishValidationException(ChannelName.DescribeIdRule("idempotency_key"));
         }
 
         return Message(channel, request.Event, compact, key);
@@ -122,7 +123,7 @@ public sealed class Publisher(IMessageBus bus, IOptions<DispatcherOptions> optio
     {
         if (!ChannelName.IsValidId(user))
         {
-            throw new PublishValidationException("user must be 1..100 characters of letters, digits and _ - . : @ =");
+            throw new PublishValidationException(ChannelName.DescribeIdRule("user"));
         }
 
         reason = string.IsNullOrEmpty(reason) ? "disconnected" : reason;
@@ -140,12 +141,12 @@ public sealed class Publisher(IMessageBus bus, IOptions<DispatcherOptions> optio
         var channel = ChannelName.User(user);
         try
         {
-            await bus.PublishAsync(Message(channel, "disconnect", Encoding.UTF8.GetBytes(reason), null, control: "disconnect"), cancellationToken);
-            metrics.Publishes.WithLabels("disconnect", "ok").Inc();
+            await bus.PublishAsync(Message(channel, ControlNames.Disconnect, Encoding.UTF8.GetBytes(reason), null, control: ControlNames.Disconnect), cancellationToken);
+            metrics.Publishes.WithLabels(ControlNames.Disconnect, "ok").Inc();
         }
         catch (BusUnavailableException)
         {
-            metrics.Publishes.WithLabels("disconnect", "unavailable").Inc();
+            metrics.Publishes.WithLabels(ControlNames.Disconnect, "unavailable").Inc();
             throw;
         }
     }
@@ -163,7 +164,8 @@ public sealed class Publisher(IMessageBus bus, IOptions<DispatcherOptions> optio
             PublishedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
             Control = control ?? string.Empty,
         };
-        return new OutgoingMessage(channel, id, envelope.ToByteArray(), idempotencyKey, Ephemeral: control is not null);
+        var publish = control is null ? history.Value.PublishOptionsFor(channel) : PublishOptions.Ephemeral;
+        return new OutgoingMessage(channel, id, envelope.ToByteArray(), idempotencyKey, publish);
     }
 
     /// <summary>

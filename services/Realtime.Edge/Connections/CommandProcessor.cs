@@ -29,10 +29,10 @@ public sealed partial class CommandProcessor(
     /// buffers what arrives until <see cref="ChannelMember.EndBuffering"/>, so the caller can send
     /// the welcome first.
     /// </summary>
-    public async Task<ChannelMember> JoinAutomaticAsync(Connection connection, string channel, CancellationToken cancellationToken)
+    public async Task<ChannelMember> JoinAutomaticAsync(Connection connection, ChannelName channel, CancellationToken cancellationToken)
     {
         var member = await table.JoinAsync(connection, channel, buffer: true, cancellationToken);
-        connection.AddMembership(channel, member);
+        connection.AddMembership(member);
         await presence.JoinedAsync(connection, channel, cancellationToken);
         return member;
     }
@@ -44,25 +44,26 @@ public sealed partial class CommandProcessor(
     public async Task ExpireMembershipsAsync(Connection connection, DateTimeOffset now)
     {
         var expired = connection.TakeExpiredMemberships(now);
-        foreach (var (channel, _) in expired)
+        foreach (var member in expired)
         {
-            connection.TryEnqueue(Frames.Unsubscribed(channel, "token_expired"));
+            connection.TryEnqueue(Frames.Unsubscribed(member.Entry.Channel, "token_expired"));
         }
 
         await LeaveAsync(connection, expired);
     }
 
-    private async Task LeaveAsync(Connection connection, List<(string Channel, ChannelMember Member)> memberships)
+    private async Task LeaveAsync(Connection connection, List<ChannelMember> memberships)
     {
-        foreach (var (channel, member) in memberships)
+        foreach (var member in memberships)
         {
+            var channel = member.Entry.Channel;
             try
             {
                 await table.LeaveAsync(member);
             }
             catch (Exception ex)
             {
-                Log.LeaveFailed(logger, channel, ex);
+                Log.LeaveFailed(logger, channel.Value, ex);
             }
 
             try
@@ -71,7 +72,7 @@ public sealed partial class CommandProcessor(
             }
             catch (Exception ex)
             {
-                Log.LeaveFailed(logger, channel, ex);
+                Log.LeaveFailed(logger, channel.Value, ex);
             }
         }
     }
@@ -101,39 +102,24 @@ public sealed partial class CommandProcessor(
         connection.TryEnqueue(Frames.Error(id, code, message));
     }
 
+    /// <summary>
+    /// A subscribe: authorized, within the limits, then answered by one of three outcomes: a
+    /// channel without history, a plain subscribe on a history channel (the reply promises a
+    /// position), or a recovery from <c>since</c> (missed messages, or a gap).
+    /// </summary>
     private async Task SubscribeAsync(Connection connection, ClientCommand command, CancellationToken cancellationToken)
     {
-        if (!ChannelName.TryParse(command.Channel, out var parsed, out var error))
+        if (await AuthorizeAsync(connection, command) is not { } grant)
         {
-            Refuse(connection, command.Id, ErrorCodes.InvalidChannel, error!);
             return;
         }
 
-        var channel = parsed.Value;
-        var own = channel.Kind == ChannelKind.Broadcast || (channel.Kind == ChannelKind.User && channel.Id == connection.Identity.UserId);
-        if (channel.Kind == ChannelKind.User && !own)
-        {
-            Refuse(connection, command.Id, ErrorCodes.Forbidden, "a connection may only be in its own user channel");
-            return;
-        }
-
-        DateTimeOffset? tokenExpiry = null;
-        if (channel.Kind == ChannelKind.Room && !connection.Identity.MayJoinRoom(channel.Id))
-        {
-            tokenExpiry = command.Token is null ? null : await tokens.ValidateSubscribeTokenAsync(command.Token, connection.Identity.UserId, channel.Value);
-            if (tokenExpiry is null)
-            {
-                Refuse(connection, command.Id, ErrorCodes.Forbidden, $"the token does not allow {channel.Value}");
-                return;
-            }
-        }
-
-        var policy = historyOptions.Value.For(channel);
-        var existing = connection.FindMembership(channel.Value);
-        if (existing is not null && tokenExpiry is not null)
+        var channel = grant.Channel;
+        var existing = connection.FindMembership(channel);
+        if (existing is not null && grant.TokenExpiry is not null)
         {
             // A fresh subscribe token extends the subscription it opened.
-            connection.AddMembership(channel.Value, existing, tokenExpiry);
+            connection.AddMembership(existing, grant.TokenExpiry);
         }
 
         if (existing is null && connection.MembershipCount >= edgeOptions.Value.MaxSubscriptionsPerConnection)
@@ -142,70 +128,98 @@ public sealed partial class CommandProcessor(
             return;
         }
 
+        var policy = historyOptions.Value.For(channel);
         if (!policy.Enabled)
         {
-            if (existing is null)
+            if (existing is not null || await TryJoinAsync(connection, command.Id, channel, buffer: false, grant.TokenExpiry, cancellationToken) is not null)
             {
-                if (!await TryJoinAsync(connection, command, channel.Value, buffer: false, tokenExpiry, cancellationToken))
-                {
-                    return;
-                }
+                connection.TryEnqueue(Frames.SubscribeOk(command.Id, channel, StreamPosition.None, command.Since is null ? null : false));
             }
 
-            connection.TryEnqueue(Frames.SubscribeOk(command.Id, channel.Value, string.Empty, 0, command.SinceOffset is null ? null : false));
             return;
         }
 
-        if (command.SinceOffset is not null && !limits.HasHistoryBudget(connection))
+        if (command.Since is not null && !limits.HasHistoryBudget(connection))
         {
             metrics.RateLimited.WithLabels("history").Inc();
             Refuse(connection, command.Id, ErrorCodes.RateLimited, $"history budget of {edgeOptions.Value.HistoryBytesPerMinute} bytes per minute used up; retry later");
             return;
         }
 
-        // History channel: buffer live messages while the position (and any missed messages) are read.
-        ChannelMember member;
-        if (existing is null)
+        // History channel: live messages are buffered while the position (and any missed messages) are read.
+        var member = existing ?? await TryJoinAsync(connection, command.Id, channel, buffer: true, grant.TokenExpiry, cancellationToken);
+        if (member is null)
         {
-            if (!await TryJoinAsync(connection, command, channel.Value, buffer: true, tokenExpiry, cancellationToken))
-            {
-                return;
-            }
-
-            member = connection.FindMembership(channel.Value)!;
+            return;
         }
-        else
+
+        if (existing is not null)
         {
-            member = existing;
             member.BeginBuffering();
         }
 
+        await AnswerFromHistoryAsync(connection, command, member, policy, cancellationToken);
+    }
+
+    /// <summary>The channel a subscribe names, if this connection may be in it; otherwise the client is refused and null returned.</summary>
+    private async Task<SubscribeGrant?> AuthorizeAsync(Connection connection, ClientCommand command)
+    {
+        if (!ChannelName.TryParse(command.Channel, out var parsed, out var error))
+        {
+            Refuse(connection, command.Id, ErrorCodes.InvalidChannel, error!);
+            return null;
+        }
+
+        var channel = parsed.Value;
+        switch (channel.Kind)
+        {
+            case ChannelKind.User when channel.Id != connection.Identity.UserId:
+                Refuse(connection, command.Id, ErrorCodes.Forbidden, "a connection may only be in its own user channel");
+                return null;
+            case ChannelKind.Room when !connection.Identity.MayJoinRoom(channel.Id):
+                var expiry = command.Token is null ? null : await tokens.ValidateSubscribeTokenAsync(command.Token, connection.Identity.UserId, channel.Value);
+                if (expiry is null)
+                {
+                    Refuse(connection, command.Id, ErrorCodes.Forbidden, $"the token does not allow {channel.Value}");
+                    return null;
+                }
+
+                return new SubscribeGrant(channel, expiry);
+            default:
+                return new SubscribeGrant(channel, null);
+        }
+    }
+
+    /// <summary>Reads the channel's history and answers the (buffering) member with the outcome.</summary>
+    private async Task AnswerFromHistoryAsync(Connection connection, ClientCommand command, ChannelMember member, HistoryPolicy policy, CancellationToken cancellationToken)
+    {
+        var channel = member.Entry.Channel;
         HistoryPage page;
         try
         {
-            page = await history.ReadAsync(channel.Value, command.SinceOffset ?? 0, command.SinceOffset is null ? 0 : policy.MaxMessages, cancellationToken);
+            page = await history.ReadAsync(channel, command.Since?.Offset ?? 0, command.Since is null ? 0 : policy.MaxMessages, policy, cancellationToken);
             limits.ChargeHistory(connection, page.Entries.Sum(e => (long)e.Envelope.Length));
         }
         catch (BusUnavailableException ex)
         {
             Log.HistoryUnavailable(logger, channel.Value, ex);
-            member.Complete(Frames.SubscribeOk(command.Id, channel.Value, string.Empty, 0, command.SinceOffset is null ? null : false), null, []);
+            member.AnswerWithoutHistory(Frames.SubscribeOk(command.Id, channel, StreamPosition.None, command.Since is null ? null : false));
             return;
         }
 
-        if (command.SinceOffset is not { } since)
+        if (command.Since is not { } since)
         {
-            var position = member.Position(page.TopOffset);
-            member.Complete(Frames.SubscribeOk(command.Id, channel.Value, page.Epoch, position, null), null, [], page.Epoch, position);
+            var promised = page.Top with { Offset = member.Position(page.Top.Offset) };
+            member.AnswerFrom(Frames.SubscribeOk(command.Id, channel, promised, null), promised);
             return;
         }
 
-        var recovered = page.Complete && (page.Epoch == command.SinceEpoch || (since == 0 && string.IsNullOrEmpty(command.SinceEpoch)));
+        var recovered = page.Continues(since);
         metrics.Recoveries.WithLabels(recovered ? "recovered" : "gap").Inc();
         if (!recovered)
         {
-            var position = member.Position(page.TopOffset);
-            member.Complete(Frames.SubscribeOk(command.Id, channel.Value, page.Epoch, position, false), null, [], page.Epoch, position);
+            var promised = page.Top with { Offset = member.Position(page.Top.Offset) };
+            member.AnswerFrom(Frames.SubscribeOk(command.Id, channel, promised, false), promised);
             return;
         }
 
@@ -214,27 +228,28 @@ public sealed partial class CommandProcessor(
         {
             if (Envelope.Parser.ParseFrom(entry.Envelope.Span) is { } envelope)
             {
-                missed.Add((entry.Offset, Frames.Message(envelope, entry.Offset, page.Epoch)));
+                missed.Add((entry.Offset, Frames.Message(envelope, page.Top with { Offset = entry.Offset })));
             }
         }
 
-        member.Complete(Frames.SubscribeOk(command.Id, channel.Value, page.Epoch, page.TopOffset, true), since, missed, page.Epoch);
+        // Recovered means the page continues since: the client is at since's offset in the page's epoch.
+        member.AnswerRecovered(Frames.SubscribeOk(command.Id, channel, page.Top, true), page.Top with { Offset = since.Offset }, missed);
     }
 
-    private async Task<bool> TryJoinAsync(Connection connection, ClientCommand command, string channel, bool buffer, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
+    private async Task<ChannelMember?> TryJoinAsync(Connection connection, long commandId, ChannelName channel, bool buffer, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
     {
         try
         {
             var member = await table.JoinAsync(connection, channel, buffer, cancellationToken);
-            connection.AddMembership(channel, member, expiresAt);
+            connection.AddMembership(member, expiresAt);
             await presence.JoinedAsync(connection, channel, cancellationToken);
-            return true;
+            return member;
         }
         catch (BusUnavailableException ex)
         {
-            Log.SubscribeUnavailable(logger, channel, ex);
-            Refuse(connection, command.Id, ErrorCodes.Unavailable, "the broker is not reachable; retry later");
-            return false;
+            Log.SubscribeUnavailable(logger, channel.Value, ex);
+            Refuse(connection, commandId, ErrorCodes.Unavailable, "the broker is not reachable; retry later");
+            return null;
         }
     }
 
@@ -252,16 +267,19 @@ public sealed partial class CommandProcessor(
             return;
         }
 
-        if (!connection.TryRemoveMembership(channel.Value.Value, out var member) || member is null)
+        if (!connection.TryRemoveMembership(channel.Value, out var member) || member is null)
         {
             Refuse(connection, command.Id, ErrorCodes.NotSubscribed, $"not subscribed to {channel.Value.Value}");
             return;
         }
 
         await table.LeaveAsync(member);
-        await presence.LeftAsync(connection, channel.Value.Value);
+        await presence.LeftAsync(connection, channel.Value);
         connection.TryEnqueue(Frames.Ok(command.Id));
     }
+
+    /// <summary>A subscribe that passed authorization: the channel, and when a subscribe token granted it, when that ends.</summary>
+    private readonly record struct SubscribeGrant(ChannelName Channel, DateTimeOffset? TokenExpiry);
 
     private static partial class Log
     {

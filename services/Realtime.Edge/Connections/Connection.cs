@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Threading.Channels;
+using Realtime.Core.Channels;
 using Realtime.Edge.Auth;
 using Realtime.Edge.Subscriptions;
 
@@ -49,7 +50,7 @@ public sealed class Connection
 
     // Channels this connection is in: changed by its command loop, and by the expiry of a
     // subscribe token (heartbeat), so every access takes the dictionary's lock.
-    private readonly Dictionary<string, ChannelMember> _memberships = new(StringComparer.Ordinal);
+    private readonly Dictionary<ChannelName, ChannelMember> _memberships = [];
     private long _nextMembershipExpiryTicks = long.MaxValue;
 
     public int MembershipCount
@@ -67,7 +68,7 @@ public sealed class Connection
     public bool HasExpiredMembership(DateTimeOffset now) => Interlocked.Read(ref _nextMembershipExpiryTicks) <= now.UtcTicks;
 
     /// <summary>Adds (or re-adds) a membership; <paramref name="expiresAt"/>, when given, is when its subscribe token ends.</summary>
-    public void AddMembership(string channel, ChannelMember member, DateTimeOffset? expiresAt = null)
+    public void AddMembership(ChannelMember member, DateTimeOffset? expiresAt = null)
     {
         lock (_memberships)
         {
@@ -76,7 +77,7 @@ public sealed class Connection
                 member.ExpiresAt = expiresAt; // under the lock the expiry check reads it with
             }
 
-            _memberships[channel] = member;
+            _memberships[member.Entry.Channel] = member;
             if (member.ExpiresAt is { } expires && expires.UtcTicks < _nextMembershipExpiryTicks)
             {
                 Interlocked.Exchange(ref _nextMembershipExpiryTicks, expires.UtcTicks);
@@ -84,7 +85,7 @@ public sealed class Connection
         }
     }
 
-    public ChannelMember? FindMembership(string channel)
+    public ChannelMember? FindMembership(ChannelName channel)
     {
         lock (_memberships)
         {
@@ -92,7 +93,7 @@ public sealed class Connection
         }
     }
 
-    public bool TryRemoveMembership(string channel, out ChannelMember? member)
+    public bool TryRemoveMembership(ChannelName channel, out ChannelMember? member)
     {
         lock (_memberships)
         {
@@ -101,11 +102,11 @@ public sealed class Connection
     }
 
     /// <summary>Removes and returns every membership.</summary>
-    public List<(string Channel, ChannelMember Member)> TakeMemberships()
+    public List<ChannelMember> TakeMemberships()
     {
         lock (_memberships)
         {
-            var all = _memberships.Select(kv => (kv.Key, kv.Value)).ToList();
+            var all = _memberships.Values.ToList();
             _memberships.Clear();
             Interlocked.Exchange(ref _nextMembershipExpiryTicks, long.MaxValue);
             return all;
@@ -113,15 +114,15 @@ public sealed class Connection
     }
 
     /// <summary>Removes and returns the memberships whose subscribe token has expired at <paramref name="now"/>.</summary>
-    public List<(string Channel, ChannelMember Member)> TakeExpiredMemberships(DateTimeOffset now)
+    public List<ChannelMember> TakeExpiredMemberships(DateTimeOffset now)
     {
         lock (_memberships)
         {
-            var expired = _memberships.Where(kv => kv.Value.ExpiresAt <= now).Select(kv => (kv.Key, kv.Value)).ToList();
+            var expired = _memberships.Values.Where(m => m.ExpiresAt <= now).ToList();
             var next = long.MaxValue;
-            foreach (var (channel, _) in expired)
+            foreach (var member in expired)
             {
-                _memberships.Remove(channel);
+                _memberships.Remove(member.Entry.Channel);
             }
 
             foreach (var member in _memberships.Values)

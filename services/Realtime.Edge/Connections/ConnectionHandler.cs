@@ -115,8 +115,8 @@ public sealed partial class ConnectionHandler(
                 return;
             }
 
-            var user = await commands.JoinAutomaticAsync(connection, ChannelName.User(identity.UserId).Value, aborted);
-            var broadcast = await commands.JoinAutomaticAsync(connection, ChannelName.Broadcast.Value, aborted);
+            var user = await commands.JoinAutomaticAsync(connection, ChannelName.User(identity.UserId), aborted);
+            var broadcast = await commands.JoinAutomaticAsync(connection, ChannelName.Broadcast, aborted);
             connection.TryEnqueue(Frames.Welcome(realtime.Value.ServerId, connection.Id, identity.UserId, o.PingIntervalSeconds * 1000));
             user.EndBuffering();
             broadcast.EndBuffering();
@@ -185,6 +185,7 @@ public sealed partial class ConnectionHandler(
         return false;
     }
 
+    /// <summary>Receives the client's messages and runs their commands until either side closes.</summary>
     private async Task ReceiveLoopAsync(WebSocket socket, Connection connection, CancellationToken cancellationToken)
     {
         var max = options.Value.MaxIncomingMessageBytes;
@@ -202,85 +203,25 @@ public sealed partial class ConnectionHandler(
             var buffer = ArrayPool<byte>.Shared.Rent(max);
             try
             {
-                var length = 0;
-                var result = first;
-                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close)
+                var (type, length) = await ReceiveRestAsync(socket, first, buffer, max, cancellationToken);
+                switch (type)
                 {
-                    if (length >= max)
-                    {
+                    case ReceivedType.Close:
+                        connection.RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
+                        return;
+                    case ReceivedType.TooBig:
                         connection.RequestClose(CloseCodes.MessageTooBig, $"messages are limited to {max} bytes");
                         await DrainUntilClosedAsync(socket, buffer, connection, cancellationToken);
                         return;
-                    }
-
-                    result = await socket.ReceiveAsync(buffer.AsMemory(length, max - length), cancellationToken);
-                    length += result.Count;
-                }
-
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    connection.RequestClose(WebSocketCloseStatus.NormalClosure, "bye");
-                    return;
-                }
-
-                if (connection.IsClosing)
-                {
-                    // A close was requested (slow consumer, drain, expiry); wait for the peer's close.
-                    continue;
-                }
-
-                if (result.MessageType == WebSocketMessageType.Binary)
-                {
-                    connection.RequestClose(CloseCodes.UnsupportedData, "the protocol is JSON text frames");
-                    continue;
-                }
-
-                // A text frame may carry several commands separated by '\n'.
-                var span = buffer.AsMemory(0, length);
-                while (!span.IsEmpty)
-                {
-                    var newline = span.Span.IndexOf((byte)'\n');
-                    var line = newline < 0 ? span : span[..newline];
-                    span = newline < 0 ? Memory<byte>.Empty : span[(newline + 1)..];
-                    if (line.Span.Trim(" \r\t"u8).IsEmpty)
-                    {
-                        continue;
-                    }
-
-                    var command = ClientCommand.TryParse(line.Span, out var error);
-                    if (command is null)
-                    {
-                        commands.Refuse(connection, 0, ErrorCodes.BadRequest, error!);
-                        if (!limits.TryStrike(connection))
-                        {
-                            metrics.RateLimited.WithLabels("malformed").Inc();
-                            connection.RequestClose(CloseCodes.PolicyViolation, "too many malformed commands");
-                            break;
-                        }
-
-                        continue;
-                    }
-
-                    if (!limits.TryCommand(connection))
-                    {
-                        metrics.RateLimited.WithLabels("commands").Inc();
-                        commands.Refuse(connection, command.Id, ErrorCodes.RateLimited, $"over {options.Value.CommandsPerSecond} commands per second; slow down");
-                        if (!limits.TryStrike(connection))
-                        {
-                            connection.RequestClose(CloseCodes.TooManyRequests, "too many requests");
-                            break;
-                        }
-
-                        continue;
-                    }
-
-                    if (connection.Identity.ExpiresAt <= time.GetUtcNow())
-                    {
-                        connection.RequestClose(CloseCodes.TokenExpired, "token expired");
+                    case ReceivedType.Binary when !connection.IsClosing:
+                        connection.RequestClose(CloseCodes.UnsupportedData, "the protocol is JSON text frames");
                         break;
-                    }
-
-                    await commands.ExecuteAsync(connection, command, cancellationToken);
+                    case ReceivedType.Text when !connection.IsClosing:
+                        await RunCommandsAsync(connection, buffer.AsMemory(0, length), cancellationToken);
+                        break;
+                    default:
+                        // A close was requested (slow consumer, drain, expiry); wait for the peer's close.
+                        break;
                 }
             }
             finally
@@ -288,6 +229,95 @@ public sealed partial class ConnectionHandler(
                 ArrayPool<byte>.Shared.Return(buffer);
             }
         }
+    }
+
+    /// <summary>Reads the rest of a message whose first (empty) read was <paramref name="first"/>, up to <paramref name="max"/> bytes.</summary>
+    private static async Task<(ReceivedType Type, int Length)> ReceiveRestAsync(WebSocket socket, ValueWebSocketReceiveResult first, byte[] buffer, int max, CancellationToken cancellationToken)
+    {
+        var length = 0;
+        var result = first;
+        while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close)
+        {
+            if (length >= max)
+            {
+                return (ReceivedType.TooBig, length);
+            }
+
+            result = await socket.ReceiveAsync(buffer.AsMemory(length, max - length), cancellationToken);
+            length += result.Count;
+        }
+
+        return result.MessageType switch
+        {
+            WebSocketMessageType.Close => (ReceivedType.Close, length),
+            WebSocketMessageType.Binary => (ReceivedType.Binary, length),
+            _ => (ReceivedType.Text, length),
+        };
+    }
+
+    /// <summary>Runs the commands of one text message (several may be separated by <c>\n</c>) until one ends the connection.</summary>
+    private async Task RunCommandsAsync(Connection connection, ReadOnlyMemory<byte> text, CancellationToken cancellationToken)
+    {
+        while (!text.IsEmpty)
+        {
+            var newline = text.Span.IndexOf((byte)'\n');
+            var line = newline < 0 ? text : text[..newline];
+            text = newline < 0 ? ReadOnlyMemory<byte>.Empty : text[(newline + 1)..];
+            if (line.Span.Trim(" \r\t"u8).IsEmpty)
+            {
+                continue;
+            }
+
+            var command = ClientCommand.TryParse(line.Span, out var error);
+            switch (Admit(connection, command, error))
+            {
+                case Admission.Run:
+                    await commands.ExecuteAsync(connection, command!, cancellationToken);
+                    break;
+                case Admission.Refused:
+                    break;
+                default:
+                    return; // the connection is closing
+            }
+        }
+    }
+
+    /// <summary>Whether a parsed line may run: malformed lines and commands over the rate are refused (and strike), an expired token closes.</summary>
+    private Admission Admit(Connection connection, ClientCommand? command, string? parseError)
+    {
+        if (command is null)
+        {
+            commands.Refuse(connection, 0, ErrorCodes.BadRequest, parseError!);
+            if (limits.TryStrike(connection))
+            {
+                return Admission.Refused;
+            }
+
+            metrics.RateLimited.WithLabels("malformed").Inc();
+            connection.RequestClose(CloseCodes.PolicyViolation, "too many malformed commands");
+            return Admission.Closed;
+        }
+
+        if (!limits.TryCommand(connection))
+        {
+            metrics.RateLimited.WithLabels("commands").Inc();
+            commands.Refuse(connection, command.Id, ErrorCodes.RateLimited, $"over {options.Value.CommandsPerSecond} commands per second; slow down");
+            if (limits.TryStrike(connection))
+            {
+                return Admission.Refused;
+            }
+
+            connection.RequestClose(CloseCodes.TooManyRequests, "too many requests");
+            return Admission.Closed;
+        }
+
+        if (connection.Identity.ExpiresAt <= time.GetUtcNow())
+        {
+            connection.RequestClose(CloseCodes.TokenExpired, "token expired");
+            return Admission.Closed;
+        }
+
+        return Admission.Run;
     }
 
     private static async Task DrainUntilClosedAsync(WebSocket socket, byte[] buffer, Connection connection, CancellationToken cancellationToken)
@@ -322,6 +352,21 @@ public sealed partial class ConnectionHandler(
         {
             // Best effort.
         }
+    }
+
+    private enum ReceivedType
+    {
+        Text,
+        Binary,
+        Close,
+        TooBig,
+    }
+
+    private enum Admission
+    {
+        Run,
+        Refused,
+        Closed,
     }
 
     private static partial class Log

@@ -33,7 +33,7 @@ public static partial class DevEndpoints
 
             if (!ChannelName.IsValidId(user))
             {
-                return Results.BadRequest("user must be 1..100 characters of letters, digits and _ - . : @ =");
+                return Results.BadRequest(ChannelName.DescribeIdRule("user"));
             }
 
             var roomList = (rooms ?? "*").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

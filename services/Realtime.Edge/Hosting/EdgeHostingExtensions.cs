@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using Realtime.Edge.Auth;
 using Realtime.Edge.Connections;
 using Realtime.Edge.Presence;
@@ -12,21 +14,26 @@ public static class EdgeHostingExtensions
     public static WebApplicationBuilder AddEdge(this WebApplicationBuilder builder)
     {
         builder.AddRealtimeDefaults();
-        builder.Services.AddOptions<EdgeOptions>().BindConfiguration(EdgeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<EdgeOptions>().BindConfiguration(EdgeOptions.Section).ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
-        var drainSeconds = builder.Configuration.GetValue("Realtime:Edge:DrainSeconds", 20);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(Math.Max(drainSeconds + 5, o.ShutdownTimeout.TotalSeconds)));
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["Kestrel:Endpoints:Http:Url"]))
-        {
-            builder.WebHost.UseUrls($"http://{builder.Configuration.GetValue("Realtime:Edge:BindAddress", "0.0.0.0")}:{builder.Configuration.GetValue("Realtime:Edge:Port", 8080)}");
-        }
+        // Every setting comes from the validated options (no raw keys with copied defaults).
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<EdgeOptions>>((host, edge) =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds(Math.Max(edge.Value.DrainSeconds + 5, host.ShutdownTimeout.TotalSeconds)));
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<EdgeOptions>>((kestrel, edge) =>
+            // Kestrel's own cap on upgraded (WebSocket) connections sits a little above MaxConnections:
+            // the edge's atomic slot reservation answers 503 first; Kestrel's is the backstop.
+            kestrel.Limits.MaxConcurrentUpgradedConnections = edge.Value.MaxConnections + Math.Max(16, edge.Value.MaxConnections / 10));
 
-        // Kestrel's own cap on upgraded (WebSocket) connections sits a little above MaxConnections:
-        // the edge's atomic slot reservation answers 503 first; Kestrel's is the backstop.
-        builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
-            .Configure<Microsoft.Extensions.Options.IOptions<EdgeOptions>>((kestrel, edge) =>
-                kestrel.Limits.MaxConcurrentUpgradedConnections = edge.Value.MaxConnections + Math.Max(16, edge.Value.MaxConnections / 10));
+        // The listen address is needed before the container exists: bound from the same section
+        // into the options class, so its defaults are the only ones. A host that composes the edge
+        // with the dispatcher (the dev host) listens where the dispatcher's Kestrel setup says.
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]) && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
+        {
+            var edge = builder.Configuration.GetSection(EdgeOptions.Section).Get<EdgeOptions>() ?? new EdgeOptions();
+            builder.WebHost.UseUrls($"http://{edge.BindAddress}:{edge.Port}");
+        }
 
         // Per-request hosting diagnostics (an Activity and logging scopes) live as long as the
         // request, and a WebSocket request lasts as long as the connection: about 0.4 KB per idle
@@ -57,7 +64,7 @@ public static class EdgeHostingExtensions
         app.MapRealtimeDefaults();
         var handler = app.Services.GetRequiredService<ConnectionHandler>();
         app.Map("/ws", handler.HandleAsync);
-        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<EdgeOptions>>().Value;
+        var options = app.Services.GetRequiredService<IOptions<EdgeOptions>>().Value;
         if (options.DevMode)
         {
             DevEndpoints.Map(app, options);

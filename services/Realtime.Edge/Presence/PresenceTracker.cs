@@ -15,15 +15,15 @@ namespace Realtime.Edge.Presence;
 /// </summary>
 public sealed partial class PresenceTracker(IPresenceStore store, IOptions<PresenceOptions> options, IOptions<RealtimeOptions> realtime, ILogger<PresenceTracker> logger)
 {
-    private readonly ConcurrentDictionary<(string Channel, string Connection), PresenceEntry> _local = new();
+    private readonly ConcurrentDictionary<(ChannelName Channel, string Connection), PresenceEntry> _local = new();
 
     public TimeSpan Ttl => TimeSpan.FromSeconds(options.Value.TtlSeconds);
 
     public int Count => _local.Count;
 
-    public async Task JoinedAsync(Connection connection, string channel, CancellationToken cancellationToken)
+    public async Task JoinedAsync(Connection connection, ChannelName channel, CancellationToken cancellationToken)
     {
-        if (!ChannelName.TryParse(channel, out var name, out _) || !options.Value.Tracks(name.Value))
+        if (!options.Value.Tracks(channel))
         {
             return;
         }
@@ -48,10 +48,10 @@ public sealed partial class PresenceTracker(IPresenceStore store, IOptions<Prese
     /// The presence key that counts a user's connections across the cluster: the user channel's
     /// presence when it is tracked (one write serves both), else a key clients cannot name.
     /// </summary>
-    public string ConnectionsOf(string userId)
+    public ChannelName ConnectionsOf(string userId)
     {
         var user = ChannelName.User(userId);
-        return options.Value.Tracks(user) ? user.Value : "conns:" + userId;
+        return options.Value.Tracks(user) ? user : ChannelName.UserConnections(userId);
     }
 
     /// <summary>
@@ -85,7 +85,7 @@ public sealed partial class PresenceTracker(IPresenceStore store, IOptions<Prese
         }
     }
 
-    public async Task LeftAsync(Connection connection, string channel)
+    public async Task LeftAsync(Connection connection, ChannelName channel)
     {
         if (!_local.TryRemove((channel, connection.Id), out _))
         {

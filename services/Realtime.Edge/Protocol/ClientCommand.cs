@@ -1,125 +1,82 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using Realtime.Core.History;
 
 namespace Realtime.Edge.Protocol;
 
-/// <summary>One parsed client command: <c>subscribe</c>, <c>unsubscribe</c> or <c>ping</c>.</summary>
-public sealed record ClientCommand(string Op, long Id, string? Channel, string? SinceEpoch, ulong? SinceOffset, string? Token)
+/// <summary>
+/// One parsed client command: <c>subscribe</c> (optionally with <c>since</c>, the position to
+/// recover from, and a subscribe <c>token</c>), <c>unsubscribe</c> or <c>ping</c>.
+/// </summary>
+public sealed record ClientCommand(string Op, long Id, string? Channel, StreamPosition? Since, string? Token)
 {
     /// <summary>Parses a command; returns null (with a reason) for anything that is not a well-formed command object.</summary>
     public static ClientCommand? TryParse(ReadOnlySpan<byte> json, out string? error)
     {
+        Wire? wire;
         try
         {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 4 });
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                error = "a command must be a JSON object";
-                return null;
-            }
-
-            string? op = null, channel = null, epoch = null, token = null;
-            long id = 0;
-            ulong? offset = null;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (reader.ValueTextEquals("op"u8))
-                {
-                    op = ReadString(ref reader);
-                }
-                else if (reader.ValueTextEquals("id"u8))
-                {
-                    reader.Read();
-                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out id))
-                    {
-                        error = "id must be an integer";
-                        return null;
-                    }
-                }
-                else if (reader.ValueTextEquals("channel"u8))
-                {
-                    channel = ReadString(ref reader);
-                }
-                else if (reader.ValueTextEquals("token"u8))
-                {
-                    token = ReadString(ref reader);
-                }
-                else if (reader.ValueTextEquals("since"u8))
-                {
-                    reader.Read();
-                    if (reader.TokenType == JsonTokenType.Null)
-                    {
-                        continue;
-                    }
-
-                    if (reader.TokenType != JsonTokenType.StartObject)
-                    {
-                        error = "since must be an object {epoch, offset}";
-                        return null;
-                    }
-
-                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                    {
-                        if (reader.ValueTextEquals("epoch"u8))
-                        {
-                            epoch = ReadString(ref reader);
-                        }
-                        else if (reader.ValueTextEquals("offset"u8))
-                        {
-                            reader.Read();
-                            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetUInt64(out var o))
-                            {
-                                error = "since.offset must be a non-negative integer";
-                                return null;
-                            }
-
-                            offset = o;
-                        }
-                        else
-                        {
-                            reader.Read();
-                            reader.Skip();
-                        }
-                    }
-
-                    offset ??= 0;
-                    epoch ??= string.Empty;
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
-                }
-            }
-
-            if (string.IsNullOrEmpty(op))
-            {
-                error = "op is required";
-                return null;
-            }
-
-            error = null;
-            return new ClientCommand(op, id, channel, epoch, offset, token);
+            wire = JsonSerializer.Deserialize(json, ProtocolJsonContext.Default.Wire);
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
-            error = "malformed JSON";
+            error = Describe(ex);
             return null;
         }
-        catch (InvalidOperationException)
+
+        if (wire is null)
         {
-            error = "malformed command";
+            error = "a command must be a JSON object";
             return null;
         }
+
+        if (string.IsNullOrEmpty(wire.Op))
+        {
+            error = "op is required";
+            return null;
+        }
+
+        error = null;
+        var since = wire.Since is { } s ? new StreamPosition(s.Epoch ?? string.Empty, s.Offset ?? 0) : (StreamPosition?)null;
+        return new ClientCommand(wire.Op, wire.Id, wire.Channel, since, wire.Token);
     }
 
-    private static string? ReadString(ref Utf8JsonReader reader)
+    // The serializer names the JSON path that failed; a client gets the rule it broke.
+    private static string Describe(JsonException ex) => !ex.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) ? "malformed JSON" : ex.Path switch
     {
-        reader.Read();
-        return reader.TokenType switch
-        {
-            JsonTokenType.String => reader.GetString(),
-            JsonTokenType.Null => null,
-            _ => throw new InvalidOperationException(),
-        };
+        "$" => "a command must be a JSON object",
+        "$.id" => "id must be an integer",
+        "$.since" => "since must be an object {epoch, offset}",
+        "$.since.offset" => "since.offset must be a non-negative integer",
+        "$.op" or "$.channel" or "$.token" or "$.since.epoch" => $"{ex.Path[2..]} must be a string",
+        _ => "malformed JSON",
+    };
+
+    /// <summary>The command as it travels: unknown members are ignored, types are strict.</summary>
+    internal sealed class Wire
+    {
+        [JsonPropertyName("op")]
+        public string? Op { get; set; }
+
+        [JsonPropertyName("id")]
+        public long Id { get; set; }
+
+        [JsonPropertyName("channel")]
+        public string? Channel { get; set; }
+
+        [JsonPropertyName("token")]
+        public string? Token { get; set; }
+
+        [JsonPropertyName("since")]
+        public WirePosition? Since { get; set; }
+    }
+
+    internal sealed class WirePosition
+    {
+        [JsonPropertyName("epoch")]
+        public string? Epoch { get; set; }
+
+        [JsonPropertyName("offset")]
+        public ulong? Offset { get; set; }
     }
 }

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
+using Realtime.Core.Channels;
 using Realtime.Core.Envelope;
+using Realtime.Core.History;
 
 namespace Realtime.Edge.Protocol;
 
@@ -11,7 +13,7 @@ public static class Frames
 
     public static byte[] Ping { get; } = "{\"op\":\"ping\"}"u8.ToArray();
 
-    public static byte[] Message(Envelope envelope, ulong offset, string epoch) => Build(w =>
+    public static byte[] Message(Envelope envelope, StreamPosition position) => Build(w =>
     {
         w.WriteString("op"u8, "msg"u8);
         w.WriteString("channel"u8, envelope.Channel);
@@ -19,10 +21,10 @@ public static class Frames
         w.WritePropertyName("data"u8);
         WriteData(w, envelope.Data.Span);
         w.WriteString("id"u8, envelope.Id);
-        if (offset > 0)
+        if (position.HasHistory)
         {
-            w.WriteNumber("offset"u8, offset);
-            w.WriteString("epoch"u8, epoch);
+            w.WriteNumber("offset"u8, position.Offset);
+            w.WriteString("epoch"u8, position.Epoch);
         }
     });
 
@@ -42,16 +44,16 @@ public static class Frames
         w.WriteBoolean("ok"u8, true);
     });
 
-    public static byte[] SubscribeOk(long id, string channel, string epoch, ulong offset, bool? recovered) => Build(w =>
+    public static byte[] SubscribeOk(long id, ChannelName channel, StreamPosition position, bool? recovered) => Build(w =>
     {
         w.WriteString("op"u8, "reply"u8);
         w.WriteNumber("id"u8, id);
         w.WriteBoolean("ok"u8, true);
-        w.WriteString("channel"u8, channel);
-        if (!string.IsNullOrEmpty(epoch))
+        w.WriteString("channel"u8, channel.Value);
+        if (position.HasHistory)
         {
-            w.WriteString("epoch"u8, epoch);
-            w.WriteNumber("offset"u8, offset);
+            w.WriteString("epoch"u8, position.Epoch);
+            w.WriteNumber("offset"u8, position.Offset);
         }
 
         if (recovered is { } r)
@@ -72,10 +74,10 @@ public static class Frames
     });
 
     /// <summary>The server ended a membership (its subscribe token expired); subscribe again with a fresh token.</summary>
-    public static byte[] Unsubscribed(string channel, string reason) => Build(w =>
+    public static byte[] Unsubscribed(ChannelName channel, string reason) => Build(w =>
     {
         w.WriteString("op"u8, "unsubscribed"u8);
-        w.WriteString("channel"u8, channel);
+        w.WriteString("channel"u8, channel.Value);
         w.WriteString("reason"u8, reason);
     });
 

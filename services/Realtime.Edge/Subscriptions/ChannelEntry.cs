@@ -1,3 +1,6 @@
+using Realtime.Core.Channels;
+using Realtime.Core.History;
+
 namespace Realtime.Edge.Subscriptions;
 
 /// <summary>
@@ -8,13 +11,13 @@ namespace Realtime.Edge.Subscriptions;
 /// a copy per join would make reconnect storms quadratic). Delivery walks the slots under the
 /// member lock (Monitor on this entry), which joins and leaves take only for their O(1) step.
 /// </summary>
-public sealed class ChannelEntry(string channel, int worker)
+public sealed class ChannelEntry(ChannelName channel, int worker)
 {
     private const int MinCapacity = 4;
     private ChannelMember?[] _slots = new ChannelMember?[MinCapacity];
     private int _count;
 
-    public string Channel { get; } = channel;
+    public ChannelName Channel { get; } = channel;
 
     public int Worker { get; } = worker;
 
@@ -83,13 +86,13 @@ public sealed class ChannelEntry(string channel, int worker)
     }
 
     /// <summary>Hands one message to every member; returns how many there were.</summary>
-    public int Deliver(ulong offset, string epoch, ReadOnlyMemory<byte> frame)
+    public int Deliver(StreamPosition position, ReadOnlyMemory<byte> frame)
     {
         lock (this)
         {
             for (var i = 0; i < _count; i++)
             {
-                _slots[i]!.Deliver(offset, epoch, frame);
+                _slots[i]!.Deliver(position, frame);
             }
 
             return _count;

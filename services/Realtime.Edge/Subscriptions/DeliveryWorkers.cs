@@ -1,3 +1,4 @@
+using Realtime.Core.Channels;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Realtime.Core.Envelope;
@@ -53,7 +54,7 @@ public sealed partial class DeliveryWorkers : IAsyncDisposable
         }
     }
 
-    public int WorkerFor(string channel) => (int)((uint)StringComparer.Ordinal.GetHashCode(channel) % (uint)_queues.Length);
+    public int WorkerFor(ChannelName channel) => (int)((uint)StringComparer.Ordinal.GetHashCode(channel.Value) % (uint)_queues.Length);
 
     public void Post(ChannelEntry entry, ReadOnlyMemory<byte> payload)
     {
@@ -89,7 +90,7 @@ public sealed partial class DeliveryWorkers : IAsyncDisposable
                 }
                 catch (Exception ex)
                 {
-                    Log.DeliveryFailed(_logger, item.Entry.Channel, ex);
+                    Log.DeliveryFailed(_logger, item.Entry.Channel.Value, ex);
                 }
             }
         }
@@ -97,10 +98,10 @@ public sealed partial class DeliveryWorkers : IAsyncDisposable
 
     private void Deliver(ChannelEntry entry, ReadOnlyMemory<byte> payload)
     {
-        if (!BusFrame.TryDecode(payload.Span, out var frame) || frame.Envelope.Channel != entry.Channel)
+        if (!BusFrame.TryDecode(payload.Span, out var frame) || frame.Envelope.Channel != entry.Channel.Value)
         {
             _metrics.MalformedBusMessages.Inc();
-            Log.MalformedMessage(_logger, entry.Channel);
+            Log.MalformedMessage(_logger, entry.Channel.Value);
             return;
         }
 
@@ -109,7 +110,7 @@ public sealed partial class DeliveryWorkers : IAsyncDisposable
             return;
         }
 
-        if (frame.Envelope.Control == "disconnect")
+        if (frame.Envelope.Control == ControlNames.Disconnect)
         {
             var reason = frame.Envelope.Data.ToStringUtf8();
             var members = entry.Snapshot();
@@ -127,8 +128,8 @@ public sealed partial class DeliveryWorkers : IAsyncDisposable
             return; // a control message of a newer version: never delivered to clients
         }
 
-        var bytes = Frames.Message(frame.Envelope, frame.Offset, frame.Epoch);
-        _metrics.Deliveries.Inc(entry.Deliver(frame.Offset, frame.Epoch, bytes));
+        var bytes = Frames.Message(frame.Envelope, frame.Position);
+        _metrics.Deliveries.Inc(entry.Deliver(frame.Position, bytes));
     }
 
     private static partial class Log

@@ -44,7 +44,7 @@ public sealed partial class ResyncService(
         var total = 0;
         foreach (var entry in entries)
         {
-            if (!ChannelName.TryParse(entry.Channel, out var name, out _) || historyOptions.Value.For(name.Value) is not { Enabled: true } policy)
+            if (historyOptions.Value.For(entry.Channel) is not { Enabled: true } policy)
             {
                 continue;
             }
@@ -52,9 +52,9 @@ public sealed partial class ResyncService(
             var started = new List<(ChannelMember Member, ulong Sent)>();
             foreach (var member in entry.Snapshot())
             {
-                if (member.TryBeginResync(out _, out var sent))
+                if (member.TryBeginResync(out var sent))
                 {
-                    started.Add((member, sent));
+                    started.Add((member, sent.Offset));
                 }
             }
 
@@ -68,18 +68,18 @@ public sealed partial class ResyncService(
             var failed = false;
             try
             {
-                var page = await history.ReadAsync(entry.Channel, started.Min(s => s.Sent), policy.MaxMessages, cancellationToken);
-                epoch = page.Epoch;
+                var page = await history.ReadAsync(entry.Channel, started.Min(s => s.Sent), policy.MaxMessages, policy, cancellationToken);
+                epoch = page.Top.Epoch;
                 foreach (var e in page.Entries)
                 {
-                    frames.Add((e.Offset, Frames.Message(CoreEnvelope.Parser.ParseFrom(e.Envelope.Span), e.Offset, page.Epoch)));
+                    frames.Add((e.Offset, Frames.Message(CoreEnvelope.Parser.ParseFrom(e.Envelope.Span), new StreamPosition(epoch, e.Offset))));
                 }
             }
             catch (Exception ex)
             {
                 // Whatever went wrong, buffering ends below: members get the live messages held
                 // meanwhile, and (as the gap is unknown) are asked to reconnect and recover.
-                Log.ResyncFailed(logger, entry.Channel, ex);
+                Log.ResyncFailed(logger, entry.Channel.Value, ex);
                 failed = true;
                 frames.Clear();
                 epoch = string.Empty;
@@ -87,7 +87,7 @@ public sealed partial class ResyncService(
 
             foreach (var (member, _) in started)
             {
-                member.CompleteResync(epoch, frames);
+                member.EndResync(epoch, frames);
                 if (failed)
                 {
                     member.Connection.RequestClose(CloseCodes.ServiceRestart, "recovery failed; reconnect and recover");

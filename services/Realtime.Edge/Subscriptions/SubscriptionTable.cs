@@ -1,4 +1,5 @@
 using Realtime.Core.Bus;
+using Realtime.Core.Channels;
 using Realtime.Edge.Connections;
 
 namespace Realtime.Edge.Subscriptions;
@@ -34,7 +35,7 @@ public sealed class SubscriptionTable(IMessageBus bus, DeliveryWorkers workers, 
         return entries;
     }
 
-    public async Task<ChannelMember> JoinAsync(Connection connection, string channel, bool buffer, CancellationToken cancellationToken = default)
+    public async Task<ChannelMember> JoinAsync(Connection connection, ChannelName channel, bool buffer, CancellationToken cancellationToken = default)
     {
         var entry = Acquire(channel);
         await entry.Gate.WaitAsync(CancellationToken.None);
@@ -104,15 +105,15 @@ public sealed class SubscriptionTable(IMessageBus bus, DeliveryWorkers workers, 
         }
     }
 
-    private ChannelEntry Acquire(string channel)
+    private ChannelEntry Acquire(ChannelName channel)
     {
         var shard = ShardOf(channel);
         lock (shard.Lock)
         {
-            if (!shard.Entries.TryGetValue(channel, out var entry))
+            if (!shard.Entries.TryGetValue(channel.Value, out var entry))
             {
                 entry = new ChannelEntry(channel, workers.WorkerFor(channel));
-                shard.Entries[channel] = entry;
+                shard.Entries[channel.Value] = entry;
             }
 
             entry.Users++;
@@ -135,14 +136,14 @@ public sealed class SubscriptionTable(IMessageBus bus, DeliveryWorkers workers, 
         var shard = ShardOf(entry.Channel);
         lock (shard.Lock)
         {
-            if (entry.Users == 0 && entry.BusSubscription is null && shard.Entries.TryGetValue(entry.Channel, out var current) && current == entry)
+            if (entry.Users == 0 && entry.BusSubscription is null && shard.Entries.TryGetValue(entry.Channel.Value, out var current) && current == entry)
             {
-                shard.Entries.Remove(entry.Channel);
+                shard.Entries.Remove(entry.Channel.Value);
             }
         }
     }
 
-    private Shard ShardOf(string channel) => _shards[(int)((uint)StringComparer.Ordinal.GetHashCode(channel) % ShardCount)];
+    private Shard ShardOf(ChannelName channel) => _shards[(int)((uint)StringComparer.Ordinal.GetHashCode(channel.Value) % ShardCount)];
 
     private sealed class Shard
     {

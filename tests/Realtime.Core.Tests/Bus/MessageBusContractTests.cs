@@ -15,7 +15,7 @@ namespace Realtime.Core.Tests.Bus;
 /// <summary>One contract, run against the in-memory and the Redis implementation of the bus and history seams.</summary>
 public abstract class MessageBusContractTests : IAsyncLifetime
 {
-    protected HistoryOptions History { get; } = new();
+    protected static HistoryOptions History { get; } = new();
 
     protected IMessageBus Bus { get; set; } = null!;
 
@@ -29,7 +29,7 @@ public abstract class MessageBusContractTests : IAsyncLifetime
     public async Task Publish_ToSubscribedChannel_DeliversFrameWithOffsetAndEpoch()
     {
         var received = new ConcurrentQueue<BusFrame>();
-        await using var sub = await Bus.SubscribeAsync("room:c1", p =>
+        await using var sub = await Bus.SubscribeAsync(ChannelName.Parse("room:c1"), p =>
         {
             Assert.True(BusFrame.TryDecode(p.Span, out var f));
             received.Enqueue(f);
@@ -38,12 +38,12 @@ public abstract class MessageBusContractTests : IAsyncLifetime
         var r1 = await Bus.PublishAsync(Message("room:c1", "1"));
         var r2 = await Bus.PublishAsync(Message("room:c1", "2"));
 
-        Assert.Equal(1UL, r1.Offset);
-        Assert.Equal(2UL, r2.Offset);
-        Assert.Equal(r1.Epoch, r2.Epoch);
-        Assert.False(string.IsNullOrEmpty(r1.Epoch));
+        Assert.Equal(1UL, r1.Position.Offset);
+        Assert.Equal(2UL, r2.Position.Offset);
+        Assert.Equal(r1.Position.Epoch, r2.Position.Epoch);
+        Assert.False(string.IsNullOrEmpty(r1.Position.Epoch));
         await Eventually.TrueAsync(() => received.Count == 2);
-        Assert.Equal([1UL, 2UL], received.Select(f => f.Offset));
+        Assert.Equal([1UL, 2UL], received.Select(f => f.Position.Offset));
         Assert.Equal(["1", "2"], received.Select(f => f.Envelope.Data.ToStringUtf8()));
     }
 
@@ -51,8 +51,8 @@ public abstract class MessageBusContractTests : IAsyncLifetime
     public async Task Publish_WithoutHistory_HasNoOffset()
     {
         var r = await Bus.PublishAsync(Message("broadcast", "1"));
-        Assert.Equal(0UL, r.Offset);
-        Assert.Equal(string.Empty, r.Epoch);
+        Assert.Equal(0UL, r.Position.Offset);
+        Assert.Equal(string.Empty, r.Position.Epoch);
     }
 
     [Fact]
@@ -60,8 +60,8 @@ public abstract class MessageBusContractTests : IAsyncLifetime
     {
         var a = 0;
         var b = 0;
-        var subA = await Bus.SubscribeAsync("room:c2", _ => Interlocked.Increment(ref a));
-        await using var subB = await Bus.SubscribeAsync("room:c2", _ => Interlocked.Increment(ref b));
+        var subA = await Bus.SubscribeAsync(ChannelName.Parse("room:c2"), _ => Interlocked.Increment(ref a));
+        await using var subB = await Bus.SubscribeAsync(ChannelName.Parse("room:c2"), _ => Interlocked.Increment(ref b));
         await Bus.PublishAsync(Message("room:c2", "1"));
         await Eventually.TrueAsync(() => a == 1 && b == 1);
 
@@ -79,8 +79,8 @@ public abstract class MessageBusContractTests : IAsyncLifetime
             await Bus.PublishAsync(Message("room:c3", i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
 
-        var page = await Store.ReadAsync("room:c3", 2, 10);
-        Assert.Equal(4UL, page.TopOffset);
+        var page = await Store.ReadAsync(ChannelName.Parse("room:c3"), 2, 10, HistoryOf("room:c3"));
+        Assert.Equal(4UL, page.Top.Offset);
         Assert.True(page.Complete);
         Assert.Equal([3UL, 4UL], page.Entries.Select(e => e.Offset));
         Assert.Equal("3", Core.Envelope.Envelope.Parser.ParseFrom(page.Entries[0].Envelope.Span).Data.ToStringUtf8());
@@ -89,8 +89,8 @@ public abstract class MessageBusContractTests : IAsyncLifetime
     [Fact]
     public async Task History_OfUnknownChannel_IsEmpty()
     {
-        var page = await Store.ReadAsync("room:never", 0, 10);
-        Assert.Equal(0UL, page.TopOffset);
+        var page = await Store.ReadAsync(ChannelName.Parse("room:never"), 0, 10, HistoryOf("room:never"));
+        Assert.Equal(0UL, page.Top.Offset);
         Assert.Empty(page.Entries);
         Assert.True(page.Complete);
     }
@@ -102,15 +102,18 @@ public abstract class MessageBusContractTests : IAsyncLifetime
         var again = await Bus.PublishAsync(Message("room:c4", "1", key: "k1"));
         Assert.True(again.Deduplicated);
         Assert.Equal(first.MessageId, again.MessageId);
-        Assert.Equal(first.Offset, again.Offset);
-        Assert.Equal(1UL, (await Store.ReadAsync("room:c4", 0, 0)).TopOffset);
+        Assert.Equal(first.Position.Offset, again.Position.Offset);
+        Assert.Equal(1UL, (await Store.ReadAsync(ChannelName.Parse("room:c4"), 0, 0, HistoryOf("room:c4"))).Top.Offset);
     }
+
+    private static HistoryPolicy HistoryOf(string channel) => History.For(ChannelName.Parse(channel));
 
     protected static OutgoingMessage Message(string channel, string data, string? key = null)
     {
         var id = Guid.NewGuid().ToString("N");
         var envelope = new Core.Envelope.Envelope { Id = id, Channel = channel, Event = "e", Data = ByteString.CopyFromUtf8(data) };
-        return new OutgoingMessage(ChannelName.Parse(channel), id, envelope.ToByteArray(), key);
+        var name = ChannelName.Parse(channel);
+        return new OutgoingMessage(name, id, envelope.ToByteArray(), key, History.PublishOptionsFor(name));
     }
 }
 
@@ -118,7 +121,7 @@ public sealed class InMemoryMessageBusTests : MessageBusContractTests
 {
     public override Task InitializeAsync()
     {
-        var log = new InMemoryChannelLog(Microsoft.Extensions.Options.Options.Create(History), TimeProvider.System);
+        var log = new InMemoryChannelLog(TimeProvider.System);
         Bus = new InMemoryMessageBus(log);
         Store = new InMemoryHistoryStore(log);
         return Task.CompletedTask;
@@ -134,8 +137,8 @@ public sealed class RedisMessageBusTests : MessageBusContractTests
         var redis = await RedisServer.GetAsync();
         var options = Microsoft.Extensions.Options.Options.Create(new RedisOptions { Url = redis.Url, Prefix = "c" + Guid.NewGuid().ToString("N")[..8] });
         _connection = new RedisConnection(options, NullLogger<RedisConnection>.Instance);
-        Bus = new RedisMessageBus(_connection, Microsoft.Extensions.Options.Options.Create(History));
-        Store = new RedisHistoryStore(_connection, Microsoft.Extensions.Options.Options.Create(History));
+        Bus = new RedisMessageBus(_connection);
+        Store = new RedisHistoryStore(_connection);
     }
 
     public override async Task DisposeAsync() => await _connection.DisposeAsync();
@@ -155,7 +158,7 @@ public sealed class RedisMessageBusTests : MessageBusContractTests
 
         await server.ScriptFlushAsync();
         var after = await Bus.PublishAsync(Message("room:sha", "3"));
-        Assert.Equal(3UL, after.Offset);
+        Assert.Equal(3UL, after.Position.Offset);
     }
 
     private static long EvalShaCalls(StackExchange.Redis.IServer server)

@@ -1,6 +1,7 @@
 using System.Text;
 using Google.Protobuf;
 using Realtime.Core.Envelope;
+using Realtime.Core.History;
 
 namespace Realtime.Core.Tests.Envelope;
 
@@ -18,20 +19,20 @@ public sealed class BusFrameTests
     [Fact]
     public void EncodeThenDecode_RoundTrips()
     {
-        var bytes = BusFrame.Encode(42, "e1", Sample.ToByteArray());
+        var bytes = BusFrame.Encode(new StreamPosition("e1", 42), Sample.ToByteArray());
         Assert.StartsWith("42:e1:", Encoding.ASCII.GetString(bytes, 0, 6), StringComparison.Ordinal);
         Assert.True(BusFrame.TryDecode(bytes, out var frame));
-        Assert.Equal(42UL, frame.Offset);
-        Assert.Equal("e1", frame.Epoch);
+        Assert.Equal(42UL, frame.Position.Offset);
+        Assert.Equal("e1", frame.Position.Epoch);
         Assert.Equal(Sample, frame.Envelope);
     }
 
     [Fact]
     public void Decode_WithoutHistory_HasZeroOffsetAndEmptyEpoch()
     {
-        Assert.True(BusFrame.TryDecode(BusFrame.Encode(0, string.Empty, Sample.ToByteArray()), out var frame));
-        Assert.Equal(0UL, frame.Offset);
-        Assert.Equal(string.Empty, frame.Epoch);
+        Assert.True(BusFrame.TryDecode(BusFrame.Encode(StreamPosition.None, Sample.ToByteArray()), out var frame));
+        Assert.Equal(0UL, frame.Position.Offset);
+        Assert.Equal(string.Empty, frame.Position.Epoch);
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using Realtime.Core.Channels;
 using Microsoft.Extensions.Logging.Abstractions;
 using Realtime.Core.Options;
 using Realtime.Core.Presence;
@@ -15,44 +16,47 @@ public abstract class PresenceStoreContractTests : IAsyncLifetime
 
     public virtual Task DisposeAsync() => Task.CompletedTask;
 
+    protected static ChannelName C(string name) =>
+        name.StartsWith("conns:", StringComparison.Ordinal) ? ChannelName.UserConnections(name["conns:".Length..]) : ChannelName.Parse(name);
+
     [Fact]
     public async Task Add_Get_Remove()
     {
-        await Store.AddAsync([("room:p", new PresenceEntry("c1", "alice", "edge-a")), ("room:p", new PresenceEntry("c2", "bob", "edge-b")), ("room:q", new PresenceEntry("c3", "carol", "edge-a"))], TimeSpan.FromMinutes(1));
+        await Store.AddAsync([(C("room:p"), new PresenceEntry("c1", "alice", "edge-a")), (C("room:p"), new PresenceEntry("c2", "bob", "edge-b")), (C("room:q"), new PresenceEntry("c3", "carol", "edge-a"))], TimeSpan.FromMinutes(1));
 
-        var p = await Store.GetAsync("room:p");
+        var p = await Store.GetAsync(C("room:p"));
         Assert.Equal([new PresenceEntry("c1", "alice", "edge-a"), new PresenceEntry("c2", "bob", "edge-b")], p);
 
-        await Store.RemoveAsync("room:p", "c1");
-        Assert.Equal(["bob"], (await Store.GetAsync("room:p")).Select(e => e.UserId));
-        Assert.Single(await Store.GetAsync("room:q"));
-        Assert.Empty(await Store.GetAsync("room:none"));
+        await Store.RemoveAsync(C("room:p"), "c1");
+        Assert.Equal(["bob"], (await Store.GetAsync(C("room:p"))).Select(e => e.UserId));
+        Assert.Single(await Store.GetAsync(C("room:q")));
+        Assert.Empty(await Store.GetAsync(C("room:none")));
     }
 
     [Fact]
     public async Task Entries_NotRefreshed_Expire_RefreshedOnesStay()
     {
-        await Store.AddAsync([("room:e", new PresenceEntry("old", "u1", "dead-edge"))], TimeSpan.FromMilliseconds(300));
-        await Store.AddAsync([("room:e", new PresenceEntry("live", "u2", "edge"))], TimeSpan.FromMinutes(1));
-        await Eventually.TrueAsync(async () => (await Store.GetAsync("room:e")).Count == 1, because: "the unrefreshed entry expires");
-        Assert.Equal("live", (await Store.GetAsync("room:e"))[0].ConnectionId);
+        await Store.AddAsync([(C("room:e"), new PresenceEntry("old", "u1", "dead-edge"))], TimeSpan.FromMilliseconds(300));
+        await Store.AddAsync([(C("room:e"), new PresenceEntry("live", "u2", "edge"))], TimeSpan.FromMinutes(1));
+        await Eventually.TrueAsync(async () => (await Store.GetAsync(C("room:e"))).Count == 1, because: "the unrefreshed entry expires");
+        Assert.Equal("live", (await Store.GetAsync(C("room:e")))[0].ConnectionId);
     }
 
     [Fact]
     public async Task TryAdd_IsAnAtomicCap_CountingOnlyUnexpiredEntries()
     {
         var ttl = TimeSpan.FromMinutes(1);
-        Assert.True(await Store.TryAddAsync("conns:u", new PresenceEntry("c1", "u", "edge-a"), ttl, 2));
-        Assert.True(await Store.TryAddAsync("conns:u", new PresenceEntry("c2", "u", "edge-b"), ttl, 2));
-        Assert.False(await Store.TryAddAsync("conns:u", new PresenceEntry("c3", "u", "edge-a"), ttl, 2));
-        Assert.True(await Store.TryAddAsync("conns:u", new PresenceEntry("c1", "u", "edge-a"), ttl, 2)); // already in: a refresh
-        await Store.RemoveAsync("conns:u", "c1");
-        Assert.True(await Store.TryAddAsync("conns:u", new PresenceEntry("c3", "u", "edge-a"), ttl, 2));
+        Assert.True(await Store.TryAddAsync(C("conns:u"), new PresenceEntry("c1", "u", "edge-a"), ttl, 2));
+        Assert.True(await Store.TryAddAsync(C("conns:u"), new PresenceEntry("c2", "u", "edge-b"), ttl, 2));
+        Assert.False(await Store.TryAddAsync(C("conns:u"), new PresenceEntry("c3", "u", "edge-a"), ttl, 2));
+        Assert.True(await Store.TryAddAsync(C("conns:u"), new PresenceEntry("c1", "u", "edge-a"), ttl, 2)); // already in: a refresh
+        await Store.RemoveAsync(C("conns:u"), "c1");
+        Assert.True(await Store.TryAddAsync(C("conns:u"), new PresenceEntry("c3", "u", "edge-a"), ttl, 2));
 
         // Concurrent attempts never overshoot.
-        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Store.TryAddAsync("conns:v", new PresenceEntry($"v{i}", "v", "edge"), ttl, 5)));
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Store.TryAddAsync(C("conns:v"), new PresenceEntry($"v{i}", "v", "edge"), ttl, 5)));
         Assert.Equal(5, results.Count(r => r));
-        Assert.Equal(5, (await Store.GetAsync("conns:v")).Count);
+        Assert.Equal(5, (await Store.GetAsync(C("conns:v"))).Count);
     }
 }
 
@@ -83,9 +87,9 @@ public sealed class RedisPresenceStoreTests : PresenceStoreContractTests
     {
         // A room nobody queries: live members keep extending the key's TTL, so expired members
         // (ghosts of connections whose edge died) must go when entries are written.
-        await Store.AddAsync([("room:g", new PresenceEntry("ghost", "u1", "dead-edge"))], TimeSpan.FromMilliseconds(200));
+        await Store.AddAsync([(C("room:g"), new PresenceEntry("ghost", "u1", "dead-edge"))], TimeSpan.FromMilliseconds(200));
         await Task.Delay(400);
-        await Store.AddAsync([("room:g", new PresenceEntry("live", "u2", "edge"))], TimeSpan.FromMinutes(1));
+        await Store.AddAsync([(C("room:g"), new PresenceEntry("live", "u2", "edge"))], TimeSpan.FromMinutes(1));
 
         var redis = await RedisServer.GetAsync();
         await using var mux = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(RedisUrl.Parse(redis.Url));

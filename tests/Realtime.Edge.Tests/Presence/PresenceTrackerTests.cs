@@ -1,3 +1,4 @@
+using Realtime.Core.Channels;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Prometheus;
@@ -32,17 +33,17 @@ public sealed class PresenceTrackerTests
             NullLogger<PresenceTracker>.Instance);
         var leaving = NewConnection("leaving");
         var staying = NewConnection("staying");
-        await tracker.JoinedAsync(leaving, "room:lobby", CancellationToken.None);
-        await tracker.JoinedAsync(staying, "room:lobby", CancellationToken.None);
+        await tracker.JoinedAsync(leaving, ChannelName.Parse("room:lobby"), CancellationToken.None);
+        await tracker.JoinedAsync(staying, ChannelName.Parse("room:lobby"), CancellationToken.None);
 
         store.PauseNextAdd();
         var refresh = tracker.RefreshAsync(CancellationToken.None);
         await store.AddReached.Task; // snapshot taken, write not yet done
-        await tracker.LeftAsync(leaving, "room:lobby");
+        await tracker.LeftAsync(leaving, ChannelName.Parse("room:lobby"));
         store.Resume();
         await refresh;
 
-        Assert.Equal(["staying"], (await store.GetAsync("room:lobby")).Select(e => e.ConnectionId));
+        Assert.Equal(["staying"], (await store.GetAsync(ChannelName.Parse("room:lobby"))).Select(e => e.ConnectionId));
     }
 
     [Fact]
@@ -55,12 +56,12 @@ public sealed class PresenceTrackerTests
             Microsoft.Extensions.Options.Options.Create(new RealtimeOptions { ServerId = "edge-a" }),
             NullLogger<PresenceTracker>.Instance);
         var connection = NewConnection("c1");
-        await tracker.JoinedAsync(connection, "room:lobby", CancellationToken.None);
-        await inner.RemoveAsync("room:lobby", "c1"); // Redis lost it (restart without persistence)
+        await tracker.JoinedAsync(connection, ChannelName.Parse("room:lobby"), CancellationToken.None);
+        await inner.RemoveAsync(ChannelName.Parse("room:lobby"), "c1"); // Redis lost it (restart without persistence)
 
         await tracker.RefreshAsync(CancellationToken.None);
 
-        Assert.Equal(["c1"], (await inner.GetAsync("room:lobby")).Select(e => e.ConnectionId));
+        Assert.Equal(["c1"], (await inner.GetAsync(ChannelName.Parse("room:lobby"))).Select(e => e.ConnectionId));
     }
 
     /// <summary>A real store whose next write can be held between its snapshot and its effect.</summary>
@@ -75,7 +76,7 @@ public sealed class PresenceTrackerTests
 
         public void Resume() => _held!.SetResult();
 
-        public async Task AddAsync(IReadOnlyCollection<(string Channel, PresenceEntry Entry)> entries, TimeSpan ttl, CancellationToken cancellationToken = default)
+        public async Task AddAsync(IReadOnlyCollection<(ChannelName Channel, PresenceEntry Entry)> entries, TimeSpan ttl, CancellationToken cancellationToken = default)
         {
             if (Interlocked.Exchange(ref _resume, null) is { } resume)
             {
@@ -87,13 +88,13 @@ public sealed class PresenceTrackerTests
             await inner.AddAsync(entries, ttl, cancellationToken);
         }
 
-        public Task<bool> TryAddAsync(string channel, PresenceEntry entry, TimeSpan ttl, int cap, CancellationToken cancellationToken = default) =>
+        public Task<bool> TryAddAsync(ChannelName channel, PresenceEntry entry, TimeSpan ttl, int cap, CancellationToken cancellationToken = default) =>
             inner.TryAddAsync(channel, entry, ttl, cap, cancellationToken);
 
-        public Task RemoveAsync(string channel, string connectionId, CancellationToken cancellationToken = default) =>
+        public Task RemoveAsync(ChannelName channel, string connectionId, CancellationToken cancellationToken = default) =>
             inner.RemoveAsync(channel, connectionId, cancellationToken);
 
-        public Task<IReadOnlyList<PresenceEntry>> GetAsync(string channel, CancellationToken cancellationToken = default) =>
+        public Task<IReadOnlyList<PresenceEntry>> GetAsync(ChannelName channel, CancellationToken cancellationToken = default) =>
             inner.GetAsync(channel, cancellationToken);
     }
 }

@@ -1,3 +1,4 @@
+using Realtime.Core.History;
 using System.Text;
 using Realtime.Edge.Protocol;
 
@@ -13,8 +14,7 @@ public sealed class ClientCommandTests
         Assert.Equal("subscribe", c!.Op);
         Assert.Equal(7, c.Id);
         Assert.Equal("room:a", c.Channel);
-        Assert.Equal("e1", c.SinceEpoch);
-        Assert.Equal(41UL, c.SinceOffset);
+        Assert.Equal(new StreamPosition("e1", 41), c.Since);
     }
 
     [Theory]
@@ -31,5 +31,27 @@ public sealed class ClientCommandTests
     {
         Assert.Null(ClientCommand.TryParse(Encoding.UTF8.GetBytes(json), out var error));
         Assert.False(string.IsNullOrEmpty(error));
+    }
+
+    [Theory]
+    [InlineData("[]", "a command must be a JSON object")]
+    [InlineData("{\"op\":\"ping\",\"id\":\"x\"}", "id must be an integer")]
+    [InlineData("{\"op\":\"ping\",\"id\":1.5}", "id must be an integer")]
+    [InlineData("{\"op\":\"subscribe\",\"since\":5}", "since must be an object {epoch, offset}")]
+    [InlineData("{\"op\":\"subscribe\",\"since\":{\"offset\":-1}}", "since.offset must be a non-negative integer")]
+    [InlineData("{\"op\":1}", "op must be a string")]
+    [InlineData("{\"id\":1}", "op is required")]
+    [InlineData("{\"op\":\"ping\"", "malformed JSON")]
+    public void Garbage_ReasonNamesTheRuleItBroke(string json, string reason)
+    {
+        Assert.Null(ClientCommand.TryParse(Encoding.UTF8.GetBytes(json), out var error));
+        Assert.Equal(reason, error);
+    }
+
+    [Fact]
+    public void NullSince_IsAPlainSubscribe_AndEmptySinceStartsFromTheBeginning()
+    {
+        Assert.Null(ClientCommand.TryParse("""{"op":"subscribe","channel":"room:a","since":null}"""u8, out _)!.Since);
+        Assert.Equal(StreamPosition.None, ClientCommand.TryParse("""{"op":"subscribe","channel":"room:a","since":{}}"""u8, out _)!.Since);
     }
 }

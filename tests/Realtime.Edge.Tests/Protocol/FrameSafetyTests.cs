@@ -1,3 +1,4 @@
+using Realtime.Core.History;
 using System.Text;
 using System.Text.Json;
 using Google.Protobuf;
@@ -22,7 +23,7 @@ public sealed class FrameSafetyTests
     public void MessageFrame_NeverContainsALineBreak_AndCarriesTheSameValue(string data)
     {
         var envelope = new Envelope { Channel = "room:lobby", Event = "e", Id = "m1", Data = ByteString.CopyFromUtf8(data) };
-        var frame = Frames.Message(envelope, 3, "ep");
+        var frame = Frames.Message(envelope, new StreamPosition("ep", 3));
 
         Assert.DoesNotContain((byte)'\n', frame);
         Assert.DoesNotContain((byte)'\r', frame);

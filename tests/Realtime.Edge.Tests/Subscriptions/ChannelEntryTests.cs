@@ -1,3 +1,5 @@
+using Realtime.Core.Channels;
+using Realtime.Core.History;
 using System.Net.WebSockets;
 using System.Text;
 using Prometheus;
@@ -23,7 +25,7 @@ public sealed class ChannelEntryTests
     [Fact]
     public void RandomJoinsAndLeaves_DeliverToExactlyTheMembersStillIn()
     {
-        var entry = new ChannelEntry("broadcast", 0);
+        var entry = new ChannelEntry(ChannelName.Parse("broadcast"), 0);
         var random = new Random(42);
         var inside = new List<ChannelMember>();
         var all = new List<ChannelMember>();
@@ -46,7 +48,7 @@ public sealed class ChannelEntryTests
         }
 
         Assert.Equal(inside.Count, entry.Count);
-        Assert.Equal(inside.Count, entry.Deliver(0, string.Empty, Encoding.UTF8.GetBytes("{}")));
+        Assert.Equal(inside.Count, entry.Deliver(StreamPosition.None, Encoding.UTF8.GetBytes("{}")));
         foreach (var member in all)
         {
             Assert.Equal(inside.Contains(member) ? 1 : 0, member.Connection.TakeQueued().Count);

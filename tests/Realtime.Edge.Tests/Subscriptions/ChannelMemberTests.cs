@@ -1,3 +1,4 @@
+using Realtime.Core.Channels;
 using System.Net.WebSockets;
 using System.Text;
 using Prometheus;
@@ -21,7 +22,7 @@ public sealed class ChannelMemberTests
         4096,
         new EdgeMetrics(Metrics.WithCustomRegistry(Metrics.NewCustomRegistry())));
 
-    private ChannelMember NewMember() => new(_connection, new ChannelEntry("room:a", 0));
+    private ChannelMember NewMember() => new(_connection, new ChannelEntry(ChannelName.Parse("room:a"), 0));
 
     private static ReadOnlyMemory<byte> F(string text) => Encoding.UTF8.GetBytes(text);
 
@@ -34,10 +35,10 @@ public sealed class ChannelMemberTests
     {
         var member = NewMember();
         member.BeginBuffering();
-        member.Complete(F("reply"), since: 1, History(2, 3), "e1");
-        member.Deliver(2, "e1", F("2"));
-        member.Deliver(3, "e1", F("3"));
-        member.Deliver(4, "e1", F("4"));
+        member.AnswerRecovered(F("reply"), new("e1", 1), History(2, 3));
+        member.Deliver(new("e1", 2), F("2"));
+        member.Deliver(new("e1", 3), F("3"));
+        member.Deliver(new("e1", 4), F("4"));
         Assert.Equal(["reply", "2", "3", "4"], Sent());
     }
 
@@ -46,10 +47,10 @@ public sealed class ChannelMemberTests
     {
         var member = NewMember();
         member.BeginBuffering();
-        member.Deliver(3, "e1", F("3"));
-        member.Deliver(4, "e1", F("4"));
-        member.Complete(F("reply"), since: 1, History(2, 3), "e1");
-        member.Deliver(5, "e1", F("5"));
+        member.Deliver(new("e1", 3), F("3"));
+        member.Deliver(new("e1", 4), F("4"));
+        member.AnswerRecovered(F("reply"), new("e1", 1), History(2, 3));
+        member.Deliver(new("e1", 5), F("5"));
         Assert.Equal(["reply", "2", "3", "4", "5"], Sent());
     }
 
@@ -58,9 +59,9 @@ public sealed class ChannelMemberTests
     {
         var member = NewMember();
         member.BeginBuffering();
-        member.Complete(F("reply"), since: 7, [], "e1");
-        member.Deliver(7, "e1", F("7"));
-        member.Deliver(8, "e1", F("8"));
+        member.AnswerRecovered(F("reply"), new("e1", 7), []);
+        member.Deliver(new("e1", 7), F("7"));
+        member.Deliver(new("e1", 8), F("8"));
         Assert.Equal(["reply", "8"], Sent());
     }
 
@@ -69,9 +70,9 @@ public sealed class ChannelMemberTests
     {
         var member = NewMember();
         member.BeginBuffering();
-        member.Complete(F("reply"), since: null, [], "e1", position: 5);
-        member.Deliver(5, "e1", F("5"));
-        member.Deliver(6, "e1", F("6"));
+        member.AnswerFrom(F("reply"), new("e1", 5));
+        member.Deliver(new("e1", 5), F("5"));
+        member.Deliver(new("e1", 6), F("6"));
         Assert.Equal(["reply", "6"], Sent());
     }
 
@@ -79,15 +80,15 @@ public sealed class ChannelMemberTests
     public void ResubscribeOfALiveMember_FillsTheOlderGapAndKeepsNewerLive()
     {
         var member = NewMember();
-        member.Deliver(8, "e1", F("8"));
-        member.Deliver(9, "e1", F("9"));
-        member.Deliver(10, "e1", F("10"));
+        member.Deliver(new("e1", 8), F("8"));
+        member.Deliver(new("e1", 9), F("9"));
+        member.Deliver(new("e1", 10), F("10"));
         member.BeginBuffering();
-        member.Deliver(11, "e1", F("11"));
-        member.Deliver(12, "e1", F("12"));
-        member.Complete(F("reply"), since: 5, History(6, 7, 8, 9, 10, 11, 12), "e1");
-        member.Deliver(12, "e1", F("12"));
-        member.Deliver(13, "e1", F("13"));
+        member.Deliver(new("e1", 11), F("11"));
+        member.Deliver(new("e1", 12), F("12"));
+        member.AnswerRecovered(F("reply"), new("e1", 5), History(6, 7, 8, 9, 10, 11, 12));
+        member.Deliver(new("e1", 12), F("12"));
+        member.Deliver(new("e1", 13), F("13"));
         Assert.Equal(["8", "9", "10", "reply", "6", "7", "11", "12", "13"], Sent());
     }
 
@@ -95,14 +96,14 @@ public sealed class ChannelMemberTests
     public void Resync_AfterBrokerLoss_SendsWhatWasMissedThenLive_InOrderOnce()
     {
         var member = NewMember();
-        member.Deliver(1, "e1", F("1"));
-        member.Deliver(2, "e1", F("2"));
-        Assert.True(member.TryBeginResync(out var epoch, out var sent));
-        Assert.Equal(("e1", 2UL), (epoch, sent));
-        member.Deliver(5, "e1", F("5"));
-        member.CompleteResync("e1", History(1, 2, 3, 4, 5));
-        member.Deliver(5, "e1", F("5"));
-        member.Deliver(6, "e1", F("6"));
+        member.Deliver(new("e1", 1), F("1"));
+        member.Deliver(new("e1", 2), F("2"));
+        Assert.True(member.TryBeginResync(out var sent));
+        Assert.Equal(("e1", 2UL), (sent.Epoch, sent.Offset));
+        member.Deliver(new("e1", 5), F("5"));
+        member.EndResync("e1", History(1, 2, 3, 4, 5));
+        member.Deliver(new("e1", 5), F("5"));
+        member.Deliver(new("e1", 6), F("6"));
         Assert.Equal(["1", "2", "3", "4", "5", "6"], Sent());
     }
 
@@ -110,18 +111,18 @@ public sealed class ChannelMemberTests
     public void Resync_NotStartedWhileASubscribeIsBeingAnswered()
     {
         var member = NewMember();
-        member.Deliver(1, "e1", F("1"));
+        member.Deliver(new("e1", 1), F("1"));
         member.BeginBuffering();
-        Assert.False(member.TryBeginResync(out _, out _));
+        Assert.False(member.TryBeginResync(out _));
     }
 
     [Fact]
     public void NewEpoch_RestartsOffsets_AndIsDelivered()
     {
         var member = NewMember();
-        member.Deliver(9, "e1", F("e1/9"));
-        member.Deliver(1, "e2", F("e2/1"));
-        member.Deliver(2, "e2", F("e2/2"));
+        member.Deliver(new("e1", 9), F("e1/9"));
+        member.Deliver(new("e2", 1), F("e2/1"));
+        member.Deliver(new("e2", 2), F("e2/2"));
         Assert.Equal(["e1/9", "e2/1", "e2/2"], Sent());
     }
 }

@@ -1,3 +1,4 @@
+using Realtime.Core.Channels;
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -26,8 +27,8 @@ public sealed class SubscriptionTableTests : IAsyncDisposable
     [Fact]
     public async Task FirstJoin_Subscribes_LastLeave_Unsubscribes()
     {
-        var a = await _table.JoinAsync(NewConnection(), "room:x", buffer: false);
-        var b = await _table.JoinAsync(NewConnection(), "room:x", buffer: false);
+        var a = await _table.JoinAsync(NewConnection(), ChannelName.Parse("room:x"), buffer: false);
+        var b = await _table.JoinAsync(NewConnection(), ChannelName.Parse("room:x"), buffer: false);
         Assert.Equal(1, _bus.Subscribes);
         Assert.Equal(1, _bus.Active);
 
@@ -41,7 +42,7 @@ public sealed class SubscriptionTableTests : IAsyncDisposable
     [Fact]
     public async Task LeavingTwice_IsHarmless()
     {
-        var a = await _table.JoinAsync(NewConnection(), "room:y", buffer: false);
+        var a = await _table.JoinAsync(NewConnection(), ChannelName.Parse("room:y"), buffer: false);
         await _table.LeaveAsync(a);
         await _table.LeaveAsync(a);
         Assert.Equal(0, _bus.Active);
@@ -54,7 +55,7 @@ public sealed class SubscriptionTableTests : IAsyncDisposable
         var survivors = new ConcurrentBag<ChannelMember>();
         await Parallel.ForEachAsync(Enumerable.Range(0, 2000), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
         {
-            var member = await _table.JoinAsync(NewConnection(), channels[i % channels.Length], buffer: false, CancellationToken.None);
+            var member = await _table.JoinAsync(NewConnection(), ChannelName.Parse(channels[i % channels.Length]), buffer: false, CancellationToken.None);
             await Task.Yield();
             if (i % 10 == 0)
             {
@@ -84,9 +85,9 @@ public sealed class SubscriptionTableTests : IAsyncDisposable
     public async Task FailedBusSubscribe_LeavesNothingBehind()
     {
         _bus.FailNext = true;
-        await Assert.ThrowsAsync<BusUnavailableException>(() => _table.JoinAsync(NewConnection(), "room:fail", buffer: false));
+        await Assert.ThrowsAsync<BusUnavailableException>(() => _table.JoinAsync(NewConnection(), ChannelName.Parse("room:fail"), buffer: false));
         Assert.Equal(0, _table.ChannelCount);
-        var ok = await _table.JoinAsync(NewConnection(), "room:fail", buffer: false);
+        var ok = await _table.JoinAsync(NewConnection(), ChannelName.Parse("room:fail"), buffer: false);
         Assert.Equal(1, _bus.Active);
         await _table.LeaveAsync(ok);
     }
@@ -122,7 +123,7 @@ public sealed class SubscriptionTableTests : IAsyncDisposable
 
         public Task<PublishResult> PublishAsync(OutgoingMessage message, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public async Task<IAsyncDisposable> SubscribeAsync(string channel, Action<ReadOnlyMemory<byte>> handler, CancellationToken cancellationToken = default)
+        public async Task<IAsyncDisposable> SubscribeAsync(ChannelName channel, Action<ReadOnlyMemory<byte>> handler, CancellationToken cancellationToken = default)
         {
             await Task.Yield();
             if (FailNext)
@@ -131,11 +132,11 @@ public sealed class SubscriptionTableTests : IAsyncDisposable
                 throw new BusUnavailableException("down");
             }
 
-            var now = _perChannel.AddOrUpdate(channel, 1, (_, n) => n + 1);
+            var now = _perChannel.AddOrUpdate(channel.Value, 1, (_, n) => n + 1);
             InterlockedMax(ref _maxConcurrent, now);
             Interlocked.Increment(ref _active);
             Interlocked.Increment(ref _subscribes);
-            return new Sub(this, channel);
+            return new Sub(this, channel.Value);
         }
 
         private static void InterlockedMax(ref int target, int value)

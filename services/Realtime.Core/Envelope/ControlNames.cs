@@ -1,0 +1,8 @@
+namespace Realtime.Core.Envelope;
+
+/// <summary>The values of <see cref="Envelope.Control"/>: bus messages that instruct edges instead of reaching clients.</summary>
+public static class ControlNames
+{
+    /// <summary>Close every connection of the user whose channel carries it; the data is the close reason.</summary>
+    public const string Disconnect = "disconnect";
+}
