@@ -37,6 +37,7 @@ public class MembershipBenchmarks : IAsyncDisposable
         var metrics = new EdgeMetrics(Metrics.WithCustomRegistry(Metrics.NewCustomRegistry()));
         var bus = new InMemoryMessageBus(new InMemoryChannelLog(TimeProvider.System));
         _workers = new DeliveryWorkers(Options.Create(new EdgeOptions()), metrics, NullLogger<DeliveryWorkers>.Instance);
+        _workers.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
         _table = new SubscriptionTable(bus, _workers, metrics);
         _connections = [.. Enumerable.Range(0, Connections).Select(i => new Connection(
             $"c{i}",

@@ -1,4 +1,4 @@
-using Realtime.Core.Envelope;
+using Realtime.Core.Messages;
 using Realtime.Core.History;
 
 namespace Realtime.Core.Bus;

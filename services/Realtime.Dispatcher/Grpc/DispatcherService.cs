@@ -11,7 +11,7 @@ using Realtime.Dispatcher.Hosting;
 using Realtime.Dispatcher.Kubernetes;
 using Realtime.Dispatcher.Publishing;
 using Realtime.V1;
-using CoreEnvelope = Realtime.Core.Envelope.Envelope;
+using CoreEnvelope = Realtime.Core.Messages.Envelope;
 
 namespace Realtime.Dispatcher.Grpc;
 

@@ -4,11 +4,11 @@ using Google.Protobuf;
 using Microsoft.Extensions.Options;
 using Realtime.Core.Bus;
 using Realtime.Core.Channels;
-using Realtime.Core.Envelope;
+using Realtime.Core.Messages;
 using Realtime.Core.Options;
 using Realtime.Dispatcher.Hosting;
 using Realtime.V1;
-using CoreEnvelope = Realtime.Core.Envelope.Envelope;
+using CoreEnvelope = Realtime.Core.Messages.Envelope;
 
 namespace Realtime.Dispatcher.Publishing;
 

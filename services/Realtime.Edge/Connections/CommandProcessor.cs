@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Realtime.Core.Bus;
 using Realtime.Core.Channels;
-using Realtime.Core.Envelope;
+using Realtime.Core.Messages;
 using Realtime.Core.History;
 using Realtime.Core.Options;
 using Realtime.Edge.Auth;

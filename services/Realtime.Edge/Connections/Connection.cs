@@ -182,12 +182,15 @@ public sealed class Connection
             // A peer that neither reads (its socket buffers are full, so our close frame cannot
             // go out) nor answers the close is cut off after a grace period, so it cannot pin
             // memory or a connection slot.
-            _ = AbortIfStillOpenAsync(CloseGracePeriod);
+            _ = AbortIfStillOpenAsync(CloseTimeout);
         }
     }
 
-    /// <summary>How long a requested close may take before the socket is aborted.</summary>
-    public static readonly TimeSpan CloseGracePeriod = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How long a close handshake may take (ours or the peer's, sending the close frame or draining
+    /// until the peer's) before the socket is aborted; also how long a drain waits for the last sockets.
+    /// </summary>
+    internal static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>The longest close reason a close frame carries (125-byte control payload minus the code).</summary>
     public const int MaxCloseReasonBytes = 123;
@@ -258,7 +261,7 @@ public sealed class Connection
     }
 
     /// <summary>Ends the writer loop without a close frame (the peer is already gone).</summary>
-    public void Complete()
+    public void EndWrites()
     {
         _queue.Writer.TryComplete();
     }
@@ -305,7 +308,7 @@ public sealed class Connection
             try
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(TimeSpan.FromSeconds(5));
+                timeout.CancelAfter(CloseTimeout);
                 await _socket.CloseOutputAsync(close.Status, close.Reason, timeout.Token);
             }
             catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)

@@ -143,7 +143,7 @@ public sealed partial class ConnectionHandler(
             metrics.Connections.Dec();
             await commands.LeaveAllAsync(connection);
             await presence.LeftAsync(connection, presence.ConnectionsOf(identity.UserId));
-            connection.Complete();
+            connection.EndWrites();
             try
             {
                 await writer.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
@@ -323,7 +323,7 @@ public sealed partial class ConnectionHandler(
     private static async Task DrainUntilClosedAsync(WebSocket socket, byte[] buffer, Connection connection, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        timeout.CancelAfter(Connection.CloseTimeout);
         try
         {
             while (socket.State == WebSocketState.Open || socket.State == WebSocketState.CloseSent)
@@ -337,7 +337,7 @@ public sealed partial class ConnectionHandler(
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
         {
-            connection.Complete();
+            connection.EndWrites();
         }
     }
 
@@ -345,7 +345,7 @@ public sealed partial class ConnectionHandler(
     {
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            using var timeout = new CancellationTokenSource(Connection.CloseTimeout);
             await socket.CloseAsync(status, reason, timeout.Token);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)

@@ -16,6 +16,7 @@ public static partial class DevEndpoints
     public static void Map(WebApplication app, EdgeOptions options)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Realtime.Edge.DevMode");
+        var time = app.Services.GetRequiredService<TimeProvider>();
         Log.Enabled(logger);
         if (!string.IsNullOrEmpty(options.DemoPath) && Directory.Exists(options.DemoPath))
         {
@@ -40,7 +41,7 @@ public static partial class DevEndpoints
             var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
             {
                 Claims = new Dictionary<string, object> { ["sub"] = user!, ["rooms"] = roomList },
-                Expires = DateTime.UtcNow.AddSeconds(Math.Clamp(ttl ?? 3600, 10, 86400)),
+                Expires = time.GetUtcNow().UtcDateTime.AddSeconds(Math.Clamp(ttl ?? 3600, 10, 86400)),
                 Issuer = auth.Value.Issuer,
                 Audience = auth.Value.Audience,
                 SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(System.Text.Encoding.UTF8.GetBytes(auth.Value.HmacSecret)), SecurityAlgorithms.HmacSha256),

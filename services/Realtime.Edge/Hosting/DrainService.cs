@@ -17,6 +17,7 @@ public sealed partial class DrainService(
     IInstanceRegistry instances,
     IOptions<EdgeOptions> options,
     IOptions<RealtimeOptions> realtime,
+    TimeProvider time,
     ILogger<DrainService> logger) : IHostedLifecycleService
 {
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -49,7 +50,7 @@ public sealed partial class DrainService(
             var delay = window <= TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * window.TotalMilliseconds * 0.8);
             try
             {
-                await Task.Delay(delay, cancellationToken);
+                await Task.Delay(delay, time, cancellationToken);
             }
             catch (OperationCanceledException)
             {
@@ -61,10 +62,10 @@ public sealed partial class DrainService(
         });
         await Task.WhenAll(closes);
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (registry.Count > 0 && DateTime.UtcNow < deadline && !cancellationToken.IsCancellationRequested)
+        var deadline = time.GetUtcNow() + Connection.CloseTimeout;
+        while (registry.Count > 0 && time.GetUtcNow() < deadline && !cancellationToken.IsCancellationRequested)
         {
-            await Task.Delay(50, CancellationToken.None);
+            await Task.Delay(TimeSpan.FromMilliseconds(50), time, CancellationToken.None);
         }
 
         Log.Drained(logger, registry.Count);

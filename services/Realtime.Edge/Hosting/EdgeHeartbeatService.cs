@@ -113,7 +113,20 @@ public sealed partial class EdgeHeartbeatService(
             metrics.SendQueueBytes.Set(queued);
             metrics.DeliveryQueueBytes.Set(workers.QueuedBytes);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result, TaskScheduler.Default));
+        while (await NextTickAsync(timer, stoppingToken));
+    }
+
+    /// <summary>False once the host stops (the timer's cancellation is the loop's normal end, not an error).</summary>
+    private static async Task<bool> NextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     private static partial class Log

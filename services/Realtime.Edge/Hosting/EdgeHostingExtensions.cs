@@ -44,6 +44,7 @@ public static class EdgeHostingExtensions
         builder.Services.AddSingleton<TokenValidator>();
         builder.Services.AddSingleton<ConnectionRegistry>();
         builder.Services.AddSingleton<DeliveryWorkers>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DeliveryWorkers>());
         builder.Services.AddSingleton<SubscriptionTable>();
         builder.Services.AddSingleton<PresenceTracker>();
         builder.Services.AddSingleton<CommandProcessor>();

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Realtime.Core.Channels;
-using Realtime.Core.Envelope;
+using Realtime.Core.Messages;
 using Realtime.Core.History;
 
 namespace Realtime.Edge.Protocol;

@@ -1,7 +1,7 @@
 using Realtime.Core.Channels;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
-using Realtime.Core.Envelope;
+using Realtime.Core.Messages;
 using Realtime.Edge.Hosting;
 using Realtime.Edge.Protocol;
 
@@ -12,7 +12,7 @@ namespace Realtime.Edge.Subscriptions;
 /// per-channel order is kept; each worker decodes a message once, serializes its frame once and
 /// hands the same bytes to every local member. A full worker queue drops (and counts) the message.
 /// </summary>
-public sealed partial class DeliveryWorkers : IAsyncDisposable
+public sealed partial class DeliveryWorkers : IHostedService, IAsyncDisposable
 {
     private readonly Channel<(ChannelEntry Entry, ReadOnlyMemory<byte> Payload)>[] _queues;
     private readonly Task[] _loops;
@@ -33,10 +33,32 @@ public sealed partial class DeliveryWorkers : IAsyncDisposable
         for (var i = 0; i < count; i++)
         {
             _queues[i] = Channel.CreateUnbounded<(ChannelEntry, ReadOnlyMemory<byte>)>(new UnboundedChannelOptions { SingleReader = true });
+            _loops[i] = Task.CompletedTask;
+        }
+    }
+
+    /// <summary>Starts one loop per worker (with the host; messages posted before wait in the queues).</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < _queues.Length; i++)
+        {
             var reader = _queues[i].Reader;
             var worker = i;
-            _loops[i] = Task.Run(() => RunAsync(worker, reader));
+            _loops[i] = Task.Run(() => RunAsync(worker, reader), CancellationToken.None);
         }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Lets the workers finish what is queued, until the host's stop timeout.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach (var queue in _queues)
+        {
+            queue.Writer.TryComplete();
+        }
+
+        await Task.WhenAll(_loops).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     /// <summary>Broker message bytes waiting in all worker queues.</summary>
@@ -67,15 +89,7 @@ public sealed partial class DeliveryWorkers : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var queue in _queues)
-        {
-            queue.Writer.TryComplete();
-        }
-
-        await Task.WhenAll(_loops);
-    }
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None);
 
     private async Task RunAsync(int worker, ChannelReader<(ChannelEntry Entry, ReadOnlyMemory<byte> Payload)> reader)
     {

@@ -4,7 +4,7 @@ using Realtime.Core.Channels;
 using Realtime.Core.History;
 using Realtime.Core.Options;
 using Realtime.Edge.Protocol;
-using CoreEnvelope = Realtime.Core.Envelope.Envelope;
+using CoreEnvelope = Realtime.Core.Messages.Envelope;
 
 namespace Realtime.Edge.Subscriptions;
 
@@ -22,7 +22,9 @@ public sealed partial class ResyncService(
     EdgeMetrics metrics,
     ILogger<ResyncService> logger) : IHostedService
 {
+    private readonly CancellationTokenSource _stopping = new();
     private int _running;
+    private Task _current = Task.CompletedTask;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -30,10 +32,12 @@ public sealed partial class ResyncService(
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Stops listening, cancels a resync in progress and waits for it (within the host's stop timeout).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         bus.SubscriptionsRestored -= OnRestored;
-        return Task.CompletedTask;
+        await _stopping.CancelAsync();
+        await Volatile.Read(ref _current).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     /// <summary>Resyncs every history channel with local members; returns how many messages were re-sent candidates.</summary>
@@ -112,11 +116,17 @@ public sealed partial class ResyncService(
             return;
         }
 
-        _ = Task.Run(async () =>
+        // Runs off the broker's event thread, within the host's lifetime (StopAsync cancels and awaits it).
+        var stopping = _stopping.Token;
+        Volatile.Write(ref _current, Task.Run(async () =>
         {
             try
             {
-                await ResyncAllAsync(CancellationToken.None);
+                await ResyncAllAsync(stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                // Shutting down.
             }
             catch (Exception ex)
             {
@@ -126,7 +136,7 @@ public sealed partial class ResyncService(
             {
                 Volatile.Write(ref _running, 0);
             }
-        });
+        }, CancellationToken.None));
     }
 
     private static partial class Log

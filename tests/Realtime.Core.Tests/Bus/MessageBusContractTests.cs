@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Realtime.Core.Bus;
 using Realtime.Core.Channels;
-using Realtime.Core.Envelope;
+using Realtime.Core.Messages;
 using Realtime.Core.History;
 using Realtime.Core.Options;
 using Realtime.Redis;
@@ -83,7 +83,7 @@ public abstract class MessageBusContractTests : IAsyncLifetime
         Assert.Equal(4UL, page.Top.Offset);
         Assert.True(page.Complete);
         Assert.Equal([3UL, 4UL], page.Entries.Select(e => e.Offset));
-        Assert.Equal("3", Core.Envelope.Envelope.Parser.ParseFrom(page.Entries[0].Envelope.Span).Data.ToStringUtf8());
+        Assert.Equal("3", Core.Messages.Envelope.Parser.ParseFrom(page.Entries[0].Envelope.Span).Data.ToStringUtf8());
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public abstract class MessageBusContractTests : IAsyncLifetime
     protected static OutgoingMessage Message(string channel, string data, string? key = null)
     {
         var id = Guid.NewGuid().ToString("N");
-        var envelope = new Core.Envelope.Envelope { Id = id, Channel = channel, Event = "e", Data = ByteString.CopyFromUtf8(data) };
+        var envelope = new Core.Messages.Envelope { Id = id, Channel = channel, Event = "e", Data = ByteString.CopyFromUtf8(data) };
         var name = ChannelName.Parse(channel);
         return new OutgoingMessage(name, id, envelope.ToByteArray(), key, History.PublishOptionsFor(name));
     }

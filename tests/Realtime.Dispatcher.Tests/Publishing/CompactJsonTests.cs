@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Realtime.Core.Envelope;
+using Realtime.Core.Messages;
 using Realtime.TestKit;
 
 namespace Realtime.Dispatcher.Tests.Publishing;

@@ -21,6 +21,7 @@ public sealed class SubscriptionTableTests : IAsyncDisposable
     public SubscriptionTableTests()
     {
         _workers = new DeliveryWorkers(Microsoft.Extensions.Options.Options.Create(new EdgeOptions { DeliveryWorkers = 2 }), _metrics, NullLogger<DeliveryWorkers>.Instance);
+        _workers.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
         _table = new SubscriptionTable(_bus, _workers, _metrics);
     }
 

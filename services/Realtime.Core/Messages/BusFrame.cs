@@ -3,7 +3,7 @@ using System.Text;
 using Google.Protobuf;
 using Realtime.Core.History;
 
-namespace Realtime.Core.Envelope;
+namespace Realtime.Core.Messages;
 
 /// <summary>
 /// The bytes published on a bus channel: <c>{offset}:{epoch}:{Envelope protobuf}</c>.

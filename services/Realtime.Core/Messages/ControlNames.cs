@@ -1,4 +1,4 @@
-namespace Realtime.Core.Envelope;
+namespace Realtime.Core.Messages;
 
 /// <summary>The values of <see cref="Envelope.Control"/>: bus messages that instruct edges instead of reaching clients.</summary>
 public static class ControlNames

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace Realtime.Core.Envelope;
+namespace Realtime.Core.Messages;
 
 /// <summary>
 /// Validates a publish payload as exactly one JSON value and re-writes it compactly: no whitespace

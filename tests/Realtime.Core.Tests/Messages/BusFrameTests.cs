@@ -1,13 +1,13 @@
 using System.Text;
 using Google.Protobuf;
-using Realtime.Core.Envelope;
+using Realtime.Core.Messages;
 using Realtime.Core.History;
 
-namespace Realtime.Core.Tests.Envelope;
+namespace Realtime.Core.Tests.Messages;
 
 public sealed class BusFrameTests
 {
-    private static readonly Core.Envelope.Envelope Sample = new()
+    private static readonly Core.Messages.Envelope Sample = new()
     {
         Id = "01ABC",
         Channel = "room:lobby",
