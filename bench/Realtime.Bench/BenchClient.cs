@@ -21,7 +21,7 @@ internal enum BenchProtocol
 /// carried them without parsing payloads. Answers only what the protocol requires (Socket.IO
 /// pings; SignalR's client keep-alive).
 /// </summary>
-internal sealed class BenchClient
+internal sealed class BenchClient : IDisposable
 {
     private const int MaxHandshakeMessages = 100;
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(30);
@@ -129,6 +129,12 @@ internal sealed class BenchClient
     {
         _stop.Cancel();
         _socket.Abort();
+    }
+
+    public void Dispose()
+    {
+        _stop.Dispose();
+        _socket.Dispose();
     }
 
     private Task SendTextAsync(string text, CancellationToken cancellationToken) =>

@@ -3,7 +3,7 @@ using Prometheus;
 namespace Realtime.Dispatcher;
 
 /// <summary>The dispatcher's Prometheus metrics (names <c>realtime_dispatcher_*</c>).</summary>
-public sealed class DispatcherMetrics(IMetricFactory factory)
+internal sealed class DispatcherMetrics(IMetricFactory factory)
 {
     public Counter Publishes { get; } = factory.CreateCounter("realtime_dispatcher_publishes_total", "Publish requests by target kind and outcome.", ["target", "outcome"]);
 

@@ -3,7 +3,7 @@ using Prometheus;
 namespace Realtime.Edge;
 
 /// <summary>The edge's Prometheus metrics (names <c>realtime_edge_*</c>; never a user or channel label).</summary>
-public sealed class EdgeMetrics(IMetricFactory factory)
+internal sealed class EdgeMetrics(IMetricFactory factory)
 {
     public Gauge Connections { get; } = factory.CreateGauge("realtime_edge_connections", "Open WebSocket connections on this edge.");
 

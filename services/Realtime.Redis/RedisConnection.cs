@@ -95,12 +95,12 @@ public sealed partial class RedisConnection : IAsyncDisposable
 
     private async Task<IConnectionMultiplexer> ConnectAsync(ConfigurationOptions configuration)
     {
-        Log.Connecting(_logger, string.Join(",", configuration.EndPoints));
+        Log.Connecting(_logger, configuration.EndPoints);
         var multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration);
-        multiplexer.ConnectionFailed += (_, e) => Log.ConnectionFailed(_logger, e.EndPoint?.ToString() ?? "?", e.FailureType.ToString(), e.Exception);
+        multiplexer.ConnectionFailed += (_, e) => Log.ConnectionFailed(_logger, e.EndPoint, e.FailureType, e.Exception);
         multiplexer.ConnectionRestored += (_, e) =>
         {
-            Log.ConnectionRestored(_logger, e.EndPoint?.ToString() ?? "?");
+            Log.ConnectionRestored(_logger, e.EndPoint);
             if (e.ConnectionType == ConnectionType.Subscription)
             {
                 SubscriptionsRestored?.Invoke(this, EventArgs.Empty);
@@ -118,13 +118,13 @@ public sealed partial class RedisConnection : IAsyncDisposable
     private static partial class Log
     {
         [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Connecting to Redis at {Endpoints}")]
-        public static partial void Connecting(ILogger logger, string endpoints);
+        public static partial void Connecting(ILogger logger, IEnumerable<System.Net.EndPoint> endpoints);
 
         [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Redis connection to {Endpoint} failed ({FailureType})")]
-        public static partial void ConnectionFailed(ILogger logger, string endpoint, string failureType, Exception? exception);
+        public static partial void ConnectionFailed(ILogger logger, System.Net.EndPoint? endpoint, ConnectionFailureType failureType, Exception? exception);
 
         [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Redis connection to {Endpoint} restored")]
-        public static partial void ConnectionRestored(ILogger logger, string endpoint);
+        public static partial void ConnectionRestored(ILogger logger, System.Net.EndPoint? endpoint);
 
         [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Redis Cluster detected: using sharded pub/sub (SSUBSCRIBE/SPUBLISH)")]
         public static partial void ClusterMode(ILogger logger);

@@ -12,7 +12,7 @@ internal static partial class ClientLog
     public static partial void Connected(ILogger logger, string? server, string? user, int pingIntervalMs);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Connection ended (close {CloseCode} {CloseReason}); {Action} in {DelayMs} ms")]
-    public static partial void Reconnecting(ILogger logger, int? closeCode, string? closeReason, string action, long delayMs, Exception? error);
+    public static partial void Reconnecting(ILogger logger, int? closeCode, string? closeReason, Reconnect.ReconnectAction action, long delayMs, Exception? error);
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Not reconnecting after close {CloseCode} {CloseReason}")]
     public static partial void Stopped(ILogger logger, int? closeCode, string? closeReason);

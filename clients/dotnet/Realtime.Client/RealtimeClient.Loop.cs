@@ -42,7 +42,7 @@ public sealed partial class RealtimeClient
                 ? hint
                 : Max(_backoff.NextDelay(failures), hint);
             failures++;
-            ClientLog.Reconnecting(_logger, outcome.CloseCode, outcome.CloseReason, action.ToString(), (long)delay.TotalMilliseconds, outcome.Error);
+            ClientLog.Reconnecting(_logger, outcome.CloseCode, outcome.CloseReason, action, (long)delay.TotalMilliseconds, outcome.Error);
             SetState(_firstWelcome.Task.IsCompleted ? ConnectionState.Reconnecting : ConnectionState.Connecting, outcome.CloseCode, outcome.CloseReason, outcome.Error);
             try
             {

@@ -16,7 +16,7 @@ namespace Realtime.Dispatcher.Auth;
 /// 401 with the transcoding error shape (<c>{"code":16,"message":…}</c>) and, when it sent a
 /// body, <c>Connection: close</c> so that the server does not drain it either.
 /// </summary>
-public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<DispatcherOptions> options)
+internal sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<DispatcherOptions> options)
 {
     public const string Message = "a valid API key is required in the x-api-key header (or Authorization: Bearer <key>)";
 

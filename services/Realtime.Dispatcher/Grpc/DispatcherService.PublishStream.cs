@@ -7,7 +7,7 @@ using Realtime.V1;
 namespace Realtime.Dispatcher.Grpc;
 
 /// <summary><c>PublishStream</c>: ordered and pipelined, one answer per message in order.</summary>
-public sealed partial class DispatcherService
+internal sealed partial class DispatcherService
 {
     private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
 

@@ -19,7 +19,7 @@ namespace Realtime.Dispatcher.Grpc;
 /// <c>realtime.v1.Dispatcher</c>. Errors map to status codes: INVALID_ARGUMENT for bad input,
 /// UNAVAILABLE when Redis is down, UNAUTHENTICATED (in <see cref="Auth.ApiKeyMiddleware"/>, before the body is read).
 /// </summary>
-public sealed partial class DispatcherService(
+internal sealed partial class DispatcherService(
     Publisher publisher,
     IHistoryStore history,
     IInstanceRegistry instances,

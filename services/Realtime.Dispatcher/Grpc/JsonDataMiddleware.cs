@@ -12,7 +12,7 @@ namespace Realtime.Dispatcher.Grpc;
 /// text, as over gRPC (a JSON string value is <c>"data":"\"hi\""</c>). Runs after the API key check,
 /// and the body is bounded by Kestrel's request body limit.
 /// </summary>
-public sealed class JsonDataMiddleware(RequestDelegate next)
+internal sealed class JsonDataMiddleware(RequestDelegate next)
 {
     private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
 

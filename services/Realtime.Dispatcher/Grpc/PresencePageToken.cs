@@ -5,7 +5,7 @@ using Realtime.Dispatcher.Publishing;
 namespace Realtime.Dispatcher.Grpc;
 
 /// <summary>The opaque <c>GetPresence</c> page token: the last connection id of the previous page (base64url).</summary>
-public static class PresencePageToken
+internal static class PresencePageToken
 {
     private const int MaxTokenLength = 512;
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 namespace Realtime.Dispatcher.Hosting;
 
 /// <summary>The dispatcher's two listeners; after start they hold the bound ports (useful when configured as 0).</summary>
-public sealed class DispatcherEndpoints
+internal sealed class DispatcherEndpoints
 {
     internal ListenOptions? Http { get; set; }
 

@@ -12,7 +12,7 @@ using Realtime.Hosting;
 namespace Realtime.Dispatcher.Hosting;
 
 /// <summary><c>builder.AddDispatcher(); app.MapDispatcher();</c></summary>
-public static class DispatcherHostingExtensions
+internal static class DispatcherHostingExtensions
 {
     public static WebApplicationBuilder AddDispatcher(this WebApplicationBuilder builder)
     {

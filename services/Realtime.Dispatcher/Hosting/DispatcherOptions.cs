@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Realtime.Dispatcher.Hosting;
 
 /// <summary>Dispatcher settings (section <c>Realtime:Dispatcher</c>).</summary>
-public sealed class DispatcherOptions
+internal sealed class DispatcherOptions
 {
     public const string Section = "Realtime:Dispatcher";
 

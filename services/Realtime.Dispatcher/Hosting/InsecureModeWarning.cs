@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Realtime.Dispatcher.Hosting;
 
 /// <summary>Says at start, in the log, that the API is open (<c>Realtime:Dispatcher:Insecure=true</c> and no keys).</summary>
-public sealed partial class InsecureModeWarning(IOptions<DispatcherOptions> options, ILogger<InsecureModeWarning> logger) : IHostedService
+internal sealed partial class InsecureModeWarning(IOptions<DispatcherOptions> options, ILogger<InsecureModeWarning> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {

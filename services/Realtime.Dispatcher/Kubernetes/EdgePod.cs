@@ -1,4 +1,4 @@
 namespace Realtime.Dispatcher.Kubernetes;
 
 /// <summary>What the dispatcher knows of one edge pod (its name is the edge's SERVER_ID).</summary>
-public sealed record EdgePod(string Name, string Phase, bool Ready, bool Terminating);
+internal sealed record EdgePod(string Name, string Phase, bool Ready, bool Terminating);

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Realtime.Dispatcher.Kubernetes;
 
 /// <summary>The edge pods as last seen by the watch; empty (and not <see cref="Synced"/>) outside Kubernetes.</summary>
-public sealed class EdgePodView
+internal sealed class EdgePodView
 {
     private readonly ConcurrentDictionary<string, EdgePod> _pods = new(StringComparer.Ordinal);
 

@@ -13,7 +13,7 @@ namespace Realtime.Dispatcher.Kubernetes;
 /// <see cref="RegistryReconciler"/> runs. Uses exactly: pods get/list/watch and leases
 /// get/create/update in its namespace.
 /// </summary>
-public sealed partial class KubernetesEdgeWatcher(
+internal sealed partial class KubernetesEdgeWatcher(
     EdgePodView view,
     RegistryReconciler reconciler,
     IOptions<KubernetesOptions> options,

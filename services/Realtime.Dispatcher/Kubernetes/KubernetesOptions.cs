@@ -7,7 +7,7 @@ namespace Realtime.Dispatcher.Kubernetes;
 /// the edge pods (pods get/list/watch) and, holding a coordination.k8s.io Lease so that only one
 /// dispatcher does it, removes edges whose pod is gone from the instance registry at once.
 /// </summary>
-public sealed class KubernetesOptions : IValidatableObject
+internal sealed class KubernetesOptions : IValidatableObject
 {
     public const string Section = "Realtime:Dispatcher:Kubernetes";
 

@@ -9,7 +9,7 @@ namespace Realtime.Dispatcher.Kubernetes;
 /// <c>ListEdges</c> and operators see a scaled-down edge disappear at once rather than after the
 /// heartbeat TTL. Runs on the Lease holder only.
 /// </summary>
-public sealed partial class RegistryReconciler(IInstanceRegistry registry, EdgePodView pods, IOptions<DispatcherOptions> options, ILogger<RegistryReconciler> logger)
+internal sealed partial class RegistryReconciler(IInstanceRegistry registry, EdgePodView pods, IOptions<DispatcherOptions> options, ILogger<RegistryReconciler> logger)
 {
     /// <summary>One pass; returns the server ids removed.</summary>
     public async Task<IReadOnlyList<string>> ReconcileOnceAsync(CancellationToken cancellationToken)

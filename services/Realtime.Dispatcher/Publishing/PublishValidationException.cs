@@ -1,7 +1,7 @@
 namespace Realtime.Dispatcher.Publishing;
 
 /// <summary>A publish request that can never succeed as sent (maps to INVALID_ARGUMENT).</summary>
-public sealed class PublishValidationException : Exception
+internal sealed class PublishValidationException : Exception
 {
     public PublishValidationException()
     {

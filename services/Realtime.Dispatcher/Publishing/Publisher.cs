@@ -13,7 +13,7 @@ using CoreEnvelope = Realtime.Core.Messages.Envelope;
 namespace Realtime.Dispatcher.Publishing;
 
 /// <summary>Validates a publish request, builds its envelope once and publishes it through the bus.</summary>
-public sealed class Publisher(IMessageBus bus, IOptions<DispatcherOptions> options, IOptions<HistoryOptions> history, DispatcherMetrics metrics, TimeProvider time)
+internal sealed class Publisher(IMessageBus bus, IOptions<DispatcherOptions> options, IOptions<HistoryOptions> history, DispatcherMetrics metrics, TimeProvider time)
 {
     /// <summary>The most UTF-8 bytes a disconnect reason may have: what fits in a WebSocket close frame.</summary>
     public const int MaxReasonBytes = 123;

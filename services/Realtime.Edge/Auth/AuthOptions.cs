@@ -6,7 +6,7 @@ namespace Realtime.Edge.Auth;
 /// JWT validation settings (section <c>Realtime:Auth</c>). Exactly one of
 /// <see cref="HmacSecret"/> (HS256) or <see cref="PublicKeyPem"/> (RS256 / ES256) is required.
 /// </summary>
-public sealed class AuthOptions : IValidatableObject
+internal sealed class AuthOptions : IValidatableObject
 {
     public const string Section = "Realtime:Auth";
 

@@ -3,7 +3,7 @@ using Realtime.Core.Channels;
 namespace Realtime.Edge.Auth;
 
 /// <summary>Who a connection is: the token's <c>sub</c>, its room patterns and when it expires.</summary>
-public sealed record ClientIdentity(string UserId, IReadOnlyList<string> RoomPatterns, DateTimeOffset ExpiresAt)
+internal sealed record ClientIdentity(string UserId, IReadOnlyList<string> RoomPatterns, DateTimeOffset ExpiresAt)
 {
     public bool MayJoinRoom(string room)
     {

@@ -4,7 +4,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace Realtime.Edge.Auth;
 
 /// <summary>Builds the validation key and allowed algorithms from <see cref="AuthOptions"/>.</summary>
-public static class SigningKeys
+internal static class SigningKeys
 {
     public static bool TryLoadPublicKey(string pem, out (SecurityKey Key, string Algorithm)? key, out string? error)
     {

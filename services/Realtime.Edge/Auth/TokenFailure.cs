@@ -1,6 +1,6 @@
 namespace Realtime.Edge.Auth;
 
-public enum TokenFailure
+internal enum TokenFailure
 {
     Missing,
     Invalid,

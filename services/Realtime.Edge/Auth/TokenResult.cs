@@ -1,7 +1,7 @@
 namespace Realtime.Edge.Auth;
 
 /// <summary>Outcome of validating a connection token.</summary>
-public readonly record struct TokenResult(ClientIdentity? Identity, TokenFailure? Failure)
+internal readonly record struct TokenResult(ClientIdentity? Identity, TokenFailure? Failure)
 {
     public static TokenResult Ok(ClientIdentity identity) => new(identity, null);
 

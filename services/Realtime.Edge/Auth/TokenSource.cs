@@ -6,7 +6,7 @@ namespace Realtime.Edge.Auth;
 /// Where a connection's token comes from, in order: <c>Authorization: Bearer …</c>, a
 /// <c>Sec-WebSocket-Protocol</c> entry <c>bearer.&lt;jwt&gt;</c>, or <c>?token=</c> (browsers).
 /// </summary>
-public static class TokenSource
+internal static class TokenSource
 {
     public const string ProtocolPrefix = "bearer.";
 

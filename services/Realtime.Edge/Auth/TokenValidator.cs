@@ -11,7 +11,7 @@ namespace Realtime.Edge.Auth;
 /// Validates connection tokens (JWT with <c>sub</c>, <c>exp</c> and an optional <c>rooms</c>
 /// claim of glob patterns) and per-channel subscribe tokens (<c>sub</c> + <c>channel</c>).
 /// </summary>
-public sealed class TokenValidator
+internal sealed class TokenValidator
 {
     private const int MaxTokenLength = 8192;
     private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();

@@ -10,7 +10,7 @@ namespace Realtime.Edge.Connections;
 /// commands per second, strikes (malformed commands and commands over the rate) per minute, and
 /// history bytes a connection may pull through recovery per minute.
 /// </summary>
-public sealed class ClientLimits : IDisposable
+internal sealed class ClientLimits : IDisposable
 {
     private readonly PartitionedRateLimiter<Connection> _commands;
     private readonly PartitionedRateLimiter<Connection> _strikes;

@@ -13,7 +13,7 @@ using Realtime.Edge.Subscriptions;
 namespace Realtime.Edge.Connections;
 
 /// <summary>Executes client commands (subscribe with recovery, unsubscribe, ping) for one connection at a time.</summary>
-public sealed partial class CommandProcessor(
+internal sealed partial class CommandProcessor(
     SubscriptionTable table,
     PresenceTracker presence,
     IHistoryStore history,

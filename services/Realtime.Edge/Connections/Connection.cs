@@ -12,7 +12,7 @@ namespace Realtime.Edge.Connections;
 /// coalesces whatever is queued into one text frame (objects separated by <c>\n</c>).
 /// A full queue closes the connection as a slow consumer (4008).
 /// </summary>
-public sealed class Connection
+internal sealed class Connection
 {
     private readonly WebSocket _socket;
     private readonly Channel<ReadOnlyMemory<byte>> _queue;

@@ -17,7 +17,7 @@ namespace Realtime.Edge.Connections;
 /// <c>realtime.v1.json</c>), joins the user and broadcast channels, then runs the command
 /// loop until either side closes.
 /// </summary>
-public sealed partial class ConnectionHandler(
+internal sealed partial class ConnectionHandler(
     TokenValidator tokens,
     ConnectionRegistry registry,
     CommandProcessor commands,

@@ -8,7 +8,7 @@ namespace Realtime.Edge.Connections;
 /// arrives and released when it ends, so concurrent handshakes cannot overshoot the cap and a
 /// socket that is still being authenticated or refused counts too.
 /// </summary>
-public sealed class ConnectionRegistry
+internal sealed class ConnectionRegistry
 {
     private readonly ConcurrentDictionary<string, Connection> _connections = new(StringComparer.Ordinal);
     private int _reserved;

@@ -11,7 +11,7 @@ namespace Realtime.Edge.Hosting;
 /// Development-only helpers (<c>Realtime:Edge:DevMode=true</c>): the demo page and a token
 /// endpoint, <c>GET /dev/token?user=alice&amp;rooms=lobby,team-*&amp;ttl=3600</c>.
 /// </summary>
-public static partial class DevEndpoints
+internal static partial class DevEndpoints
 {
     public static void Map(WebApplication app, EdgeOptions options)
     {

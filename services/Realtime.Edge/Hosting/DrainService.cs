@@ -11,7 +11,7 @@ namespace Realtime.Edge.Hosting;
 /// <c>reconnect</c> hint and a 1012 close at a random moment inside the drain window, so
 /// clients move to other edges gradually instead of all at once.
 /// </summary>
-public sealed partial class DrainService(
+internal sealed partial class DrainService(
     DrainState state,
     ConnectionRegistry registry,
     IInstanceRegistry instances,

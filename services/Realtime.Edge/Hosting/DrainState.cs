@@ -1,7 +1,7 @@
 namespace Realtime.Edge.Hosting;
 
 /// <summary>Set when the edge starts draining (SIGTERM): readiness fails and new connections are refused.</summary>
-public sealed class DrainState
+internal sealed class DrainState
 {
     private int _draining;
 

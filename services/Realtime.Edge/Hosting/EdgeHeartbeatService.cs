@@ -12,7 +12,7 @@ namespace Realtime.Edge.Hosting;
 /// Periodic work: refreshes this edge in the instance registry, sends application pings to
 /// connections, closes connections whose token has expired (4002) and samples the send-queue bytes gauge.
 /// </summary>
-public sealed partial class EdgeHeartbeatService(
+internal sealed partial class EdgeHeartbeatService(
     ConnectionRegistry registry,
     IInstanceRegistry instances,
     PresenceTracker presence,

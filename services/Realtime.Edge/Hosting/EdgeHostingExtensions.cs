@@ -9,7 +9,7 @@ using Realtime.Hosting;
 namespace Realtime.Edge.Hosting;
 
 /// <summary><c>builder.AddEdge(); app.MapEdge();</c></summary>
-public static class EdgeHostingExtensions
+internal static class EdgeHostingExtensions
 {
     public static WebApplicationBuilder AddEdge(this WebApplicationBuilder builder)
     {

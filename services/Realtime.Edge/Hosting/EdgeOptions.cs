@@ -4,7 +4,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Realtime.Edge.Hosting;
 
 /// <summary>Edge settings (section <c>Realtime:Edge</c>).</summary>
-public sealed class EdgeOptions
+internal sealed class EdgeOptions
 {
     public const string Section = "Realtime:Edge";
 

@@ -13,7 +13,7 @@ namespace Realtime.Edge.Presence;
 /// removes it when it leaves, and refreshes everything it holds so that entries of a crashed
 /// edge expire. Presence failures are logged and never fail a subscribe.
 /// </summary>
-public sealed partial class PresenceTracker(IPresenceStore store, IOptions<PresenceOptions> options, IOptions<RealtimeOptions> realtime, ILogger<PresenceTracker> logger)
+internal sealed partial class PresenceTracker(IPresenceStore store, IOptions<PresenceOptions> options, IOptions<RealtimeOptions> realtime, ILogger<PresenceTracker> logger)
 {
     private readonly ConcurrentDictionary<(ChannelName Channel, string Connection), PresenceEntry> _local = new();
 

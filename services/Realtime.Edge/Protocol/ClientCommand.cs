@@ -8,7 +8,7 @@ namespace Realtime.Edge.Protocol;
 /// One parsed client command: <c>subscribe</c> (optionally with <c>since</c>, the position to
 /// recover from, and a subscribe <c>token</c>), <c>unsubscribe</c> or <c>ping</c>.
 /// </summary>
-public sealed record ClientCommand(string Op, long Id, string? Channel, StreamPosition? Since, string? Token)
+internal sealed record ClientCommand(string Op, long Id, string? Channel, StreamPosition? Since, string? Token)
 {
     /// <summary>Parses a command; returns null (with a reason) for anything that is not a well-formed command object.</summary>
     public static ClientCommand? TryParse(ReadOnlySpan<byte> json, out string? error)

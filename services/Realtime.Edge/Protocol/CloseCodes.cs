@@ -5,7 +5,7 @@ namespace Realtime.Edge.Protocol;
 /// <summary>
 /// Every close code the edge sends. The README's close-code table and every SDK follow this.
 /// </summary>
-public static class CloseCodes
+internal static class CloseCodes
 {
     /// <summary>1003: the client sent a binary frame; the protocol is JSON text. Do not reconnect.</summary>
     public const WebSocketCloseStatus UnsupportedData = WebSocketCloseStatus.InvalidMessageType;

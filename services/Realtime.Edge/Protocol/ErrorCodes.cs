@@ -1,7 +1,7 @@
 namespace Realtime.Edge.Protocol;
 
 /// <summary>Codes of <c>{"op":"reply","ok":false,"error":{"code":…}}</c>.</summary>
-public static class ErrorCodes
+internal static class ErrorCodes
 {
     public const string BadRequest = "bad_request";
     public const string InvalidChannel = "invalid_channel";

@@ -7,7 +7,7 @@ using Realtime.Core.History;
 namespace Realtime.Edge.Protocol;
 
 /// <summary>Builds the JSON objects the edge sends. A message frame is built once per message per edge.</summary>
-public static class Frames
+internal static class Frames
 {
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
 

@@ -11,7 +11,7 @@ namespace Realtime.Edge.Subscriptions;
 /// a copy per join would make reconnect storms quadratic). Delivery walks the slots under the
 /// member lock (Monitor on this entry), which joins and leaves take only for their O(1) step.
 /// </summary>
-public sealed class ChannelEntry(ChannelName channel, int worker)
+internal sealed class ChannelEntry(ChannelName channel, int worker)
 {
     private const int MinCapacity = 4;
     private ChannelMember?[] _slots = new ChannelMember?[MinCapacity];

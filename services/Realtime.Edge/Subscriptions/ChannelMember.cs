@@ -15,7 +15,7 @@ namespace Realtime.Edge.Subscriptions;
 /// history) is always new; in another epoch it is new (the stream restarted); in the same epoch
 /// it is new only above the highest offset this member has been sent or promised.
 /// </remarks>
-public sealed class ChannelMember(Connection connection, ChannelEntry entry)
+internal sealed class ChannelMember(Connection connection, ChannelEntry entry)
 {
     // Guarded by Monitor on this instance: no lock object per member (three members per idle
     // connection; a Lock object is 40 bytes, measured with dotnet-gcdump).

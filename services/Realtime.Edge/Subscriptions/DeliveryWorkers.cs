@@ -12,7 +12,7 @@ namespace Realtime.Edge.Subscriptions;
 /// per-channel order is kept; each worker decodes a message once, serializes its frame once and
 /// hands the same bytes to every local member. A full worker queue drops (and counts) the message.
 /// </summary>
-public sealed partial class DeliveryWorkers : IHostedService, IAsyncDisposable
+internal sealed partial class DeliveryWorkers : IHostedService, IAsyncDisposable
 {
     private readonly Channel<(ChannelEntry Entry, ReadOnlyMemory<byte> Payload)>[] _queues;
     private readonly Task[] _loops;

@@ -14,13 +14,13 @@ namespace Realtime.Edge.Subscriptions;
 /// channel's history from the oldest position any member has, and gives each member what it
 /// missed, merged with live messages by offset: clients see no gap and no duplicate.
 /// </summary>
-public sealed partial class ResyncService(
+internal sealed partial class ResyncService(
     IMessageBus bus,
     SubscriptionTable table,
     IHistoryStore history,
     IOptions<HistoryOptions> historyOptions,
     EdgeMetrics metrics,
-    ILogger<ResyncService> logger) : IHostedService
+    ILogger<ResyncService> logger) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private int _running;
@@ -108,6 +108,8 @@ public sealed partial class ResyncService(
         metrics.Resyncs.Inc();
         return total;
     }
+
+    public void Dispose() => _stopping.Dispose();
 
     private void OnRestored(object? sender, EventArgs e)
     {

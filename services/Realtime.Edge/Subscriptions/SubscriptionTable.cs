@@ -12,7 +12,7 @@ namespace Realtime.Edge.Subscriptions;
 /// subscription or re-subscribes after the unsubscribe: no dangling or missing subscription.
 /// The table is sharded so joins on different channels do not contend.
 /// </summary>
-public sealed class SubscriptionTable(IMessageBus bus, DeliveryWorkers workers, EdgeMetrics metrics)
+internal sealed class SubscriptionTable(IMessageBus bus, DeliveryWorkers workers, EdgeMetrics metrics)
 {
     private const int ShardCount = 64;
     private readonly Shard[] _shards = [.. Enumerable.Range(0, ShardCount).Select(_ => new Shard())];
