@@ -73,6 +73,7 @@ public static class RealtimeHostingExtensions
         builder.Services.AddSingleton<IMetricFactory>(sp => Metrics.WithCustomRegistry(sp.GetRequiredService<CollectorRegistry>()));
         builder.Services.AddSingleton<RuntimeMetrics>();
 
+        builder.AddRealtimeTracing();
         builder.Services.AddHealthChecks()
             .AddCheck("process", () => HealthCheckResult.Healthy(), [LiveTag])
             .AddCheck<BrokerHealthCheck>("broker", tags: [ReadyTag]);

@@ -6,6 +6,7 @@ using Realtime.Core.Bus;
 using Realtime.Core.Channels;
 using Realtime.Core.Messages;
 using Realtime.Core.Options;
+using Realtime.Core.Telemetry;
 using Realtime.Dispatcher.Hosting;
 using Realtime.V1;
 using CoreEnvelope = Realtime.Core.Messages.Envelope;
@@ -45,9 +46,15 @@ internal sealed class Publisher(IMessageBus bus, IOptions<DispatcherOptions> opt
     {
         var kind = message.Channel.Namespace;
         var started = Stopwatch.GetTimestamp();
+        using var activity = RealtimeActivities.Source.StartActivity("send " + message.Channel.Value, ActivityKind.Client);
+        activity?.SetTag(RealtimeActivities.Tags.System, "realtime");
+        activity?.SetTag(RealtimeActivities.Tags.Operation, "send");
+        activity?.SetTag(RealtimeActivities.Tags.Destination, message.Channel.Value);
+        activity?.SetTag(RealtimeActivities.Tags.MessageId, message.MessageId);
         try
         {
             var result = await bus.PublishAsync(message, cancellationToken);
+            activity?.SetTag(RealtimeActivities.Tags.Offset, result.Position.Offset);
             metrics.PublishDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
             metrics.Publishes.WithLabels(kind, result.Deduplicated ? "deduplicated" : "ok").Inc();
             return new PublishResponse
@@ -59,8 +66,9 @@ internal sealed class Publisher(IMessageBus bus, IOptions<DispatcherOptions> opt
                 Deduplicated = result.Deduplicated,
             };
         }
-        catch (BusUnavailableException)
+        catch (BusUnavailableException ex)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             metrics.Publishes.WithLabels(kind, "unavailable").Inc();
             throw;
         }
@@ -155,6 +163,14 @@ internal sealed class Publisher(IMessageBus bus, IOptions<DispatcherOptions> opt
     private OutgoingMessage Message(ChannelName channel, string @event, byte[] data, string? idempotencyKey, string? control = null)
     {
         var id = MessageIds.New(time);
+
+        // The message's own span (messaging "create"): its context travels in the envelope, so the
+        // edge's "deliver" span continues this trace whichever edge and however late it delivers.
+        using var activity = RealtimeActivities.Source.StartActivity("create " + channel.Value, ActivityKind.Producer);
+        activity?.SetTag(RealtimeActivities.Tags.System, "realtime");
+        activity?.SetTag(RealtimeActivities.Tags.Operation, "create");
+        activity?.SetTag(RealtimeActivities.Tags.Destination, channel.Value);
+        activity?.SetTag(RealtimeActivities.Tags.MessageId, id);
         var envelope = new CoreEnvelope
         {
             Id = id,
@@ -163,6 +179,8 @@ internal sealed class Publisher(IMessageBus bus, IOptions<DispatcherOptions> opt
             Data = ByteString.CopyFrom(data),
             PublishedAtMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
             Control = control ?? string.Empty,
+            Traceparent = activity?.Id ?? string.Empty,
+            Tracestate = activity?.TraceStateString ?? string.Empty,
         };
         var publish = control is null ? history.Value.PublishOptionsFor(channel) : PublishOptions.Ephemeral;
         return new OutgoingMessage(channel, id, envelope.ToByteArray(), idempotencyKey, publish);

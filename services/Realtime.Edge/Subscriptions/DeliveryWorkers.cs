@@ -1,7 +1,9 @@
-using Realtime.Core.Channels;
+using System.Diagnostics;
 using System.Threading.Channels;
+using Realtime.Core.Channels;
 using Microsoft.Extensions.Options;
 using Realtime.Core.Messages;
+using Realtime.Core.Telemetry;
 using Realtime.Edge.Hosting;
 using Realtime.Edge.Protocol;
 
@@ -142,8 +144,32 @@ internal sealed partial class DeliveryWorkers : IHostedService, IAsyncDisposable
             return; // a control message of a newer version: never delivered to clients
         }
 
+        using var activity = StartDeliverActivity(frame.Envelope);
         var bytes = Frames.Message(frame.Envelope, frame.Position);
-        _metrics.Deliveries.Inc(entry.Deliver(frame.Position, bytes));
+        var delivered = entry.Deliver(frame.Position, bytes);
+        activity?.SetTag(RealtimeActivities.Tags.Recipients, delivered);
+        _metrics.Deliveries.Inc(delivered);
+    }
+
+    /// <summary>
+    /// The edge's span of one message, a child of the dispatcher's "create" span whose context the
+    /// envelope carries: from decode to the hand-off of the frame to every local member's send queue
+    /// (the socket writes follow on each connection's own writer). Null when tracing is off.
+    /// </summary>
+    private static Activity? StartDeliverActivity(Envelope envelope)
+    {
+        if (envelope.Traceparent.Length == 0 || !RealtimeActivities.Source.HasListeners()
+            || !ActivityContext.TryParse(envelope.Traceparent, envelope.Tracestate, isRemote: true, out var parent))
+        {
+            return null;
+        }
+
+        var activity = RealtimeActivities.Source.StartActivity("deliver " + envelope.Channel, ActivityKind.Consumer, parent);
+        activity?.SetTag(RealtimeActivities.Tags.System, "realtime");
+        activity?.SetTag(RealtimeActivities.Tags.Operation, "process");
+        activity?.SetTag(RealtimeActivities.Tags.Destination, envelope.Channel);
+        activity?.SetTag(RealtimeActivities.Tags.MessageId, envelope.Id);
+        return activity;
     }
 
     private static partial class Log
