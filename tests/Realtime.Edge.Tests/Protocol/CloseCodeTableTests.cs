@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Realtime.Edge.Protocol;
+using Realtime.TestKit.Protocol;
 
 namespace Realtime.Edge.Tests.Protocol;
 

@@ -4,6 +4,7 @@ using Realtime.Core.Channels;
 using Realtime.Core.History;
 using Realtime.Core.Messages;
 using Realtime.Edge.Protocol;
+using Realtime.TestKit.Protocol;
 
 namespace Realtime.Edge.Tests.Protocol;
 

@@ -1,4 +1,5 @@
 using Realtime.Edge.Protocol;
+using Realtime.TestKit.Protocol;
 
 namespace Realtime.Edge.Tests.Protocol;
 

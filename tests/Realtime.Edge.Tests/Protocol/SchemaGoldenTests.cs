@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Realtime.TestKit.Protocol;
 
 namespace Realtime.Edge.Tests.Protocol;
 

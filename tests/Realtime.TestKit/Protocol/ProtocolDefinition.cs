@@ -1,14 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
+using Xunit;
 
-namespace Realtime.Edge.Tests.Protocol;
+namespace Realtime.TestKit.Protocol;
 
 /// <summary>
-/// The machine-readable protocol definition in <c>protocol/</c> (copied next to the test assembly):
+/// The machine-readable protocol definition in <c>protocol/</c> (copied next to the test assembly by this project):
 /// the two schemas, the golden frames and the close-code table.
 /// </summary>
-internal static class ProtocolDefinition
+public static class ProtocolDefinition
 {
     private static readonly Lazy<JsonSchema> CommandSchema = new(() => Load("client-commands.schema.json"));
     private static readonly Lazy<JsonSchema> FrameSchema = new(() => Load("server-frames.schema.json"));
