@@ -37,6 +37,9 @@ public sealed class EdgeFramesContractTests
         }
     }
 
+    /// <summary>The frame writers of <see cref="Frames"/> that <see cref="EdgeFrames"/> exercises.</summary>
+    private static readonly string[] Covered = ["Ping", "Welcome", "Ok", "SubscribeOk", "Error", "Message", "Unsubscribed", "Reconnect"];
+
     public static TheoryData<string> ErrorCodeValues =>
         [.. typeof(ErrorCodes).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!)];
 
@@ -46,6 +49,18 @@ public sealed class EdgeFramesContractTests
     {
         var results = ProtocolDefinition.ValidateFrame(frame);
         Assert.True(results.IsValid, $"{name}: {Encoding.UTF8.GetString(frame)} — {ProtocolDefinition.Describe(results)}");
+    }
+
+    /// <summary>A new frame writer needs a row in <see cref="EdgeFrames"/> (and its shape in the schema) before this passes.</summary>
+    [Fact]
+    public void EveryFrameWriter_IsCheckedAgainstTheSchema()
+    {
+        var writers = typeof(Frames).GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(m => m.ReturnType == typeof(byte[]) && !m.IsSpecialName)
+            .Select(m => m.Name)
+            .Concat(typeof(Frames).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static).Where(p => p.PropertyType == typeof(byte[])).Select(p => p.Name))
+            .Distinct();
+        Assert.Empty(writers.Except(Covered));
     }
 
     [Theory]
