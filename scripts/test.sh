@@ -52,7 +52,16 @@ run_node_suite() {
   if ! (cd "$dir" && npm ci --no-audit --no-fund --silent >"$LOG_DIR/$name-npm.log" 2>&1); then
     echo "!! npm ci failed in $dir"; tail -20 "$LOG_DIR/$name-npm.log"; broken=$((broken + 1)); return 0
   fi
-  (cd "$dir" && npm test 2>&1) | tee "$LOG_DIR/$name.log" | grep -E "^# (pass|fail|skipped)|^not ok" || true
+  run_node_script "$dir" "$name" test
+  # Packages that keep their real-service tests apart (clients/js) run them after the unit tests.
+  if grep -q '"test:integration"' "$dir/package.json"; then
+    run_node_script "$dir" "$name-integration" test:integration
+  fi
+}
+
+run_node_script() {
+  local dir=$1 name=$2 script=$3
+  (cd "$dir" && npm run "$script" 2>&1) | tee "$LOG_DIR/$name.log" | grep -E "^# (pass|fail|skipped)|^not ok" || true
   local p f s c
   p=$(sed -nE 's/^# pass ([0-9]+)/\1/p' "$LOG_DIR/$name.log" | tail -1)
   f=$(sed -nE 's/^# fail ([0-9]+)/\1/p' "$LOG_DIR/$name.log" | tail -1)

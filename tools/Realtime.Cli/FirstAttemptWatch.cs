@@ -16,7 +16,7 @@ public sealed partial class FirstAttemptWatch(ILogger inner, Uri edge) : ILogger
 {
     public const int ConnectedEventId = 1001;
     public const int ConnectionEndedEventId = 1002;
-    public const int Unauthorized = 4001;
+    public const int Unauthorized = Client.Reconnect.RealtimeCloseCodes.Unauthorized;
 
     private readonly TaskCompletionSource<string> _fatal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _ended;

@@ -11,7 +11,6 @@ public sealed partial class RealtimeClient
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         var attempt = 0;
-        var failures = 0;
         SetState(ConnectionState.Connecting);
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -24,12 +23,7 @@ public sealed partial class RealtimeClient
                 return;
             }
 
-            if (outcome.Welcomed)
-            {
-                failures = 0;
-            }
-
-            var action = RealtimeCloseCodes.Decide(outcome.CloseCode, _options.TokenProvider is not null);
+            var (action, delay) = _planner.Plan(outcome);
             if (action == ReconnectAction.Stop)
             {
                 ClientLog.Stopped(_logger, outcome.CloseCode, outcome.CloseReason);
@@ -37,11 +31,6 @@ public sealed partial class RealtimeClient
                 return;
             }
 
-            var hint = TimeSpan.FromMilliseconds(Math.Max(0, outcome.ReconnectAfterMs ?? 0));
-            var delay = action == ReconnectAction.Immediate && outcome.Welcomed
-                ? hint
-                : Max(_backoff.NextDelay(failures), hint);
-            failures++;
             ClientLog.Reconnecting(_logger, outcome.CloseCode, outcome.CloseReason, action, (long)delay.TotalMilliseconds, outcome.Error);
             SetState(_firstWelcome.Task.IsCompleted ? ConnectionState.Reconnecting : ConnectionState.Connecting, outcome.CloseCode, outcome.CloseReason, outcome.Error);
             try
@@ -55,41 +44,24 @@ public sealed partial class RealtimeClient
         }
     }
 
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
-
     private async Task<ConnectionOutcome> RunConnectionAsync(Uri url, CancellationToken cancellationToken)
     {
-        string token;
-        try
+        var (token, tokenError) = await _dialer.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+        if (token is null)
         {
-            token = _options.TokenProvider is { } provider
-                ? await provider(cancellationToken).ConfigureAwait(false)
-                : _options.Token!;
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            ClientLog.TokenProviderFailed(_logger, ex);
-            return new ConnectionOutcome(false, null, null, null, ex);
+            return ConnectionOutcome.Failed(tokenError!);
         }
 
-        var socket = new ClientWebSocket();
-        socket.Options.AddSubProtocol(Subprotocol);
-        socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
-        _options.ConfigureWebSocket?.Invoke(socket.Options);
+        var socket = _dialer.CreateSocket(token);
         using var connection = new EdgeConnection(socket);
         using var connectionCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Exception? error = null;
         Task watchdog = Task.CompletedTask;
         try
         {
-            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            {
-                timeout.CancelAfter(_options.ConnectTimeout);
-                await socket.ConnectAsync(url, timeout.Token).ConfigureAwait(false);
-            }
-
+            await _dialer.ConnectAsync(socket, url, cancellationToken).ConfigureAwait(false);
             connection.Touch();
-            watchdog = WatchAsync(connection, connectionCts.Token);
+            watchdog = LivenessWatchdog.WatchAsync(connection, _options, _logger, connectionCts.Token);
             await ReceiveLoopAsync(connection, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is WebSocketException or OperationCanceledException or IOException or System.Net.Http.HttpRequestException or ObjectDisposedException)
@@ -117,44 +89,6 @@ public sealed partial class RealtimeClient
         return new ConnectionOutcome(connection.Welcomed, code, code is null ? null : socket.CloseStatusDescription, connection.ReconnectAfterMs, error);
     }
 
-    /// <summary>Aborts the socket when the welcome is late or nothing arrives for LivenessIntervals × ping_interval_ms.</summary>
-    private async Task WatchAsync(EdgeConnection connection, CancellationToken cancellationToken)
-    {
-        try
-        {
-            while (true)
-            {
-                var interval = connection.Welcomed && connection.PingIntervalMs > 0 ? Math.Clamp(connection.PingIntervalMs / 4, 50, 1000) : 100;
-                await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
-                string? reason = null;
-                if (!connection.Welcomed)
-                {
-                    if (connection.MillisecondsSinceLastReceive > _options.ConnectTimeout.TotalMilliseconds)
-                    {
-                        reason = "no welcome within " + _options.ConnectTimeout;
-                    }
-                }
-                else if (connection.PingIntervalMs > 0 && !connection.Delivering
-                    && connection.MillisecondsSinceLastReceive > connection.PingIntervalMs * _options.LivenessIntervals)
-                {
-                    reason = $"nothing received for {connection.MillisecondsSinceLastReceive} ms (ping interval {connection.PingIntervalMs} ms)";
-                }
-
-                if (reason is not null)
-                {
-                    ClientLog.Dead(_logger, reason);
-                    connection.DeadReason = reason;
-                    connection.Socket.Abort();
-                    return;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Connection over.
-        }
-    }
-
     private async Task ReceiveLoopAsync(EdgeConnection connection, CancellationToken cancellationToken)
     {
         while (true)
@@ -179,17 +113,8 @@ public sealed partial class RealtimeClient
                 return;
             }
 
-            var remaining = bytes;
-            while (remaining.Length > 0)
+            foreach (var line in FrameLines.Split(bytes))
             {
-                var end = remaining.Span.IndexOf((byte)'\n');
-                var line = end < 0 ? remaining : remaining[..end];
-                remaining = end < 0 ? ReadOnlyMemory<byte>.Empty : remaining[(end + 1)..];
-                if (line.Span.Trim((byte)'\r').IsEmpty)
-                {
-                    continue;
-                }
-
                 if (ServerFrame.Parse(line.Span) is not { } parsed)
                 {
                     ClientLog.BadFrame(_logger);
@@ -223,35 +148,20 @@ public sealed partial class RealtimeClient
             case "reply" when connection.PendingSubscribes.TryRemove(frame.Id, out var pending):
                 await OnSubscribeReplyAsync(connection, pending.Subscription, pending.SentSince, frame, busy, cancellationToken).ConfigureAwait(false);
                 break;
-            case "msg" when frame.Message is { } message && Route(message.Channel) is { } subscription:
+            case "msg" when frame.Message is { } message && _rooms.Route(message.Channel) is { } subscription:
                 await subscription.OnMessageAsync(message, busy, cancellationToken).ConfigureAwait(false);
                 break;
-            case "unsubscribed" when frame.Channel is { } channel && Route(channel) is { IsAutomatic: false } ended:
+            case "unsubscribed" when frame.Channel is { } channel && _rooms.Route(channel) is { IsAutomatic: false } ended:
                 // The edge ended it (its subscribe token expired): the enumeration ends with the reason.
-                Remove(ended);
+                _rooms.Remove(ended);
                 ended.Complete(new RealtimeSubscribeException(channel, frame.Reason ?? "unsubscribed", "the edge ended the subscription; subscribe again with a fresh subscribe token"));
+                break;
+            case "join" or "leave" when frame.Presence is { } presence && _rooms.Route(presence.Channel) is { } member:
+                member.OnPresence(frame.Op == "join", presence);
                 break;
             default:
                 // ping, replies to unsubscribe, messages of channels just left.
                 break;
-        }
-    }
-
-    private Subscription? Route(string channel)
-    {
-        if (channel == Broadcasts.Channel)
-        {
-            return Broadcasts;
-        }
-
-        if (channel == UserMessages.Channel)
-        {
-            return UserMessages;
-        }
-
-        lock (_lock)
-        {
-            return _rooms.GetValueOrDefault(channel);
         }
     }
 
@@ -286,7 +196,7 @@ public sealed partial class RealtimeClient
                 commands.Add(PrepareSubscribe(connection, Broadcasts));
             }
 
-            foreach (var room in _rooms.Values)
+            foreach (var room in _rooms.Rooms)
             {
                 if (!ReferenceEquals(room.BoundTo, connection))
                 {
@@ -335,9 +245,7 @@ public sealed partial class RealtimeClient
             return;
         }
 
-        Remove(subscription);
+        _rooms.Remove(subscription);
         subscription.Fail(new RealtimeSubscribeException(subscription.Channel, reply.ErrorCode ?? "error", reply.ErrorMessage ?? string.Empty));
     }
-
-    private sealed record ConnectionOutcome(bool Welcomed, int? CloseCode, string? CloseReason, int? ReconnectAfterMs, Exception? Error);
 }

@@ -19,9 +19,10 @@ public sealed partial class RealtimeClient : IAsyncDisposable
     private readonly RealtimeClientOptions _options;
     private readonly ILogger _logger;
     private readonly Func<int, Uri> _picker;
-    private readonly BackoffPolicy _backoff;
+    private readonly ReconnectPlanner _planner;
+    private readonly EdgeDialer _dialer;
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, Subscription> _rooms = new(StringComparer.Ordinal);
+    private readonly RoomRegistry _rooms;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly TaskCompletionSource _firstWelcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _run;
@@ -36,9 +37,11 @@ public sealed partial class RealtimeClient : IAsyncDisposable
         _options = options;
         _logger = options.Logger;
         _picker = options.BuildPicker();
-        _backoff = new BackoffPolicy(options.MinReconnectDelay, options.MaxReconnectDelay);
+        _planner = new ReconnectPlanner(new BackoffPolicy(options.MinReconnectDelay, options.MaxReconnectDelay), canRenewToken: options.TokenProvider is not null);
+        _dialer = new EdgeDialer(options, _logger);
         UserMessages = new Subscription(this, "user:", null, options.SubscriptionCapacity, automatic: true);
         Broadcasts = new Subscription(this, "broadcast", null, options.SubscriptionCapacity, automatic: true);
+        _rooms = new RoomRegistry(_lock, UserMessages, Broadcasts);
     }
 
     /// <summary>Raised on every state change (on the client's loop: keep handlers short).</summary>
@@ -112,7 +115,7 @@ public sealed partial class RealtimeClient : IAsyncDisposable
     /// </summary>
     public async Task<Subscription> SubscribeAsync(string channel, string? subscribeToken, CancellationToken cancellationToken = default)
     {
-        var name = NormalizeRoom(channel);
+        var name = RoomRegistry.NormalizeRoom(channel);
         var subscription = new Subscription(this, name, subscribeToken, _options.SubscriptionCapacity, automatic: false);
         EdgeConnection? connection;
         byte[]? command = null;
@@ -124,7 +127,7 @@ public sealed partial class RealtimeClient : IAsyncDisposable
                 throw new InvalidOperationException("Call ConnectAsync before SubscribeAsync.");
             }
 
-            if (!_rooms.TryAdd(name, subscription))
+            if (!_rooms.TryAdd(subscription))
             {
                 throw new InvalidOperationException($"Already subscribed to {name}; dispose that subscription first.");
             }
@@ -155,7 +158,7 @@ public sealed partial class RealtimeClient : IAsyncDisposable
         }
         catch
         {
-            Remove(subscription);
+            _rooms.Remove(subscription);
             await subscription.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -248,7 +251,7 @@ public sealed partial class RealtimeClient : IAsyncDisposable
         EdgeConnection? connection = null;
         lock (_lock)
         {
-            if (!Remove(subscription))
+            if (!_rooms.Remove(subscription))
             {
                 return;
             }
@@ -272,25 +275,6 @@ public sealed partial class RealtimeClient : IAsyncDisposable
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
             // The connection is gone, and with it the membership.
-        }
-    }
-
-    private static string NormalizeRoom(string channel)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(channel);
-        if (channel == "broadcast" || channel.StartsWith("user:", StringComparison.Ordinal))
-        {
-            throw new ArgumentException("user:{sub} and broadcast are joined automatically; read UserMessages or Broadcasts.", nameof(channel));
-        }
-
-        return channel.StartsWith("room:", StringComparison.Ordinal) ? channel : "room:" + channel;
-    }
-
-    private bool Remove(Subscription subscription)
-    {
-        lock (_lock)
-        {
-            return _rooms.TryGetValue(subscription.Channel, out var existing) && ReferenceEquals(existing, subscription) && _rooms.Remove(subscription.Channel);
         }
     }
 
@@ -345,8 +329,7 @@ public sealed partial class RealtimeClient : IAsyncDisposable
 
             CloseCode = closeCode;
             CloseReason = closeReason;
-            subscriptions = [.. _rooms.Values, UserMessages, Broadcasts];
-            _rooms.Clear();
+            subscriptions = _rooms.TakeAll();
         }
 
         SetState(ConnectionState.Closed, closeCode, closeReason, error);

@@ -21,8 +21,8 @@ public sealed class RealtimeClientOptions
     /// </summary>
     public Func<CancellationToken, ValueTask<string>>? TokenProvider { get; set; }
 
-    /// <summary>Backoff base (full jitter: a delay is uniform in [0, min(max, min·2^attempt)]).</summary>
-    public TimeSpan MinReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+    /// <summary>Backoff base (full jitter: a delay is uniform in [0, min(max, min·2^attempt)]). 500 ms as in protocol/client-defaults.json.</summary>
+    public TimeSpan MinReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(20);
 

@@ -58,6 +58,12 @@ public sealed class Subscription : IAsyncDisposable
     /// <summary>Raised (on the receive loop) when messages were missed; refetch state.</summary>
     public event EventHandler<SubscriptionGapEventArgs>? Gap;
 
+    /// <summary>Raised (on the receive loop) when a connection joined the channel (channels of presence-notifying namespaces only).</summary>
+    public event EventHandler<PresenceEventArgs>? Joined;
+
+    /// <summary>Raised (on the receive loop) when a connection left the channel (channels of presence-notifying namespaces only).</summary>
+    public event EventHandler<PresenceEventArgs>? Left;
+
     internal string? SubscribeToken { get; }
 
     internal ChannelCursor Cursor { get; } = new();
@@ -139,6 +145,8 @@ public sealed class Subscription : IAsyncDisposable
         RaiseGaps();
         await WriteAsync(output, busy, cancellationToken).ConfigureAwait(false);
     }
+
+    internal void OnPresence(bool joined, PresenceEventArgs presence) => Raise(joined ? Joined : Left, presence);
 
     private async ValueTask WriteAsync(List<RealtimeMessage> messages, Action<bool> busy, CancellationToken cancellationToken)
     {

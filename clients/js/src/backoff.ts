@@ -1,22 +1,28 @@
+import { ClientDefaults } from './defaults.js';
+
 /**
  * Exponential backoff with full jitter (AWS Architecture Blog, "Exponential Backoff And
  * Jitter"): attempt n waits a uniform random time in [0, min(max, min·2^n)). Spreading every
  * client over the whole window is what keeps thousands of clients of a dead edge from
  * reconnecting to the survivors in one storm.
  */
+/** @internal */
 export function fullJitterDelay(attempt: number, minMs: number, maxMs: number, random: () => number = Math.random): number {
-  const exponent = Math.min(Math.max(attempt, 0), 30);
+  const exponent = Math.min(Math.max(attempt, 0), ClientDefaults.maxExponent);
   const cap = Math.min(maxMs, minMs * 2 ** exponent);
   return Math.floor(random() * cap);
 }
 
-/** The delay sequence of one client: {@link next} grows the window, {@link reset} after a successful connection. */
+/**
+ * The delay sequence of one client: {@link next} grows the window, {@link reset} after a successful connection.
+ * @internal
+ */
 export class Backoff {
   private attempt = 0;
 
   constructor(
-    readonly minMs = 500,
-    readonly maxMs = 20_000,
+    readonly minMs: number = ClientDefaults.minReconnectDelayMs,
+    readonly maxMs: number = ClientDefaults.maxReconnectDelayMs,
     private readonly random: () => number = Math.random,
   ) {
     if (!(minMs > 0) || !(maxMs >= minMs)) {

@@ -2,7 +2,8 @@ import { Backoff, fullJitterDelay } from './backoff.js';
 import { ChannelState, type Delivery, type SubscribeReply } from './channel-state.js';
 import { closeAction, CloseCodes } from './close-codes.js';
 import { Emitter } from './emitter.js';
-import { parseFrame, toOffset, type ServerObject } from './frames.js';
+import { ClientDefaults } from './defaults.js';
+import { parseFrame, toOffset, type MessageFrame, type PresenceFrame, type ReplyFrame, type ServerFrame, type WelcomeFrame } from './frames.js';
 import { Subscription, type SubscriptionOwner } from './subscription.js';
 import type {
   ClientOptions,
@@ -12,6 +13,7 @@ import type {
   DisconnectedInfo,
   GapInfo,
   Message,
+  PresenceInfo,
   RecoveredInfo,
   ServerError,
   StreamPosition,
@@ -22,7 +24,7 @@ import type {
   WelcomeInfo,
 } from './types.js';
 
-export const SUBPROTOCOL = 'realtime.v1.json';
+export const SUBPROTOCOL = ClientDefaults.subprotocol;
 export const BROADCAST = 'broadcast';
 
 /** Commands are batched into frames below the edge's 4 KiB limit for client messages. */
@@ -42,6 +44,10 @@ export type ClientEvents = {
   recovered: [RecoveredInfo];
   gap: [GapInfo];
   error: [ServerError];
+  /** A connection joined a channel this client is in (presence-notifying namespaces only). */
+  join: [PresenceInfo];
+  /** A connection left a channel this client is in (presence-notifying namespaces only). */
+  leave: [PresenceInfo];
 };
 
 interface Attempt {
@@ -71,7 +77,7 @@ export class RealtimeClient extends Emitter<ClientEvents> implements Subscriptio
   private readonly backoff: Backoff;
   private readonly channels = new Map<string, ChannelState>();
   private readonly subscriptions = new Map<string, Subscription>();
-  private readonly replies = new Map<number, (reply: ServerObject) => void>();
+  private readonly replies = new Map<number, (reply: ReplyFrame) => void>();
   private readonly replayTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private stateValue: ConnectionState = 'idle';
   private current: Attempt | undefined;
@@ -93,7 +99,11 @@ export class RealtimeClient extends Emitter<ClientEvents> implements Subscriptio
       throw new TypeError('realtime: options.url needs at least one URL');
     }
     this.WebSocketImpl = impl;
-    this.backoff = new Backoff(options.minReconnectDelayMs ?? 500, options.maxReconnectDelayMs ?? 20_000, options.random ?? Math.random);
+    this.backoff = new Backoff(
+      options.minReconnectDelayMs ?? ClientDefaults.minReconnectDelayMs,
+      options.maxReconnectDelayMs ?? ClientDefaults.maxReconnectDelayMs,
+      options.random ?? Math.random,
+    );
     this.channels.set(BROADCAST, new ChannelState(BROADCAST));
   }
 
@@ -250,7 +260,7 @@ export class RealtimeClient extends Emitter<ClientEvents> implements Subscriptio
     socket.onerror = () => undefined; // a close event follows
     socket.onclose = (event) => this.onClosed(attempt, event.code, event.reason ?? '');
     socket.onmessage = (event) => this.onData(attempt, event.data);
-    attempt.timers.push(setTimeout(() => this.abort(attempt, CloseCodes.ClientTimeout, 'no welcome in time'), this.options.connectTimeoutMs ?? 10_000));
+    attempt.timers.push(setTimeout(() => this.abort(attempt, CloseCodes.ClientTimeout, 'no welcome in time'), this.options.connectTimeoutMs ?? ClientDefaults.connectTimeoutMs));
   }
 
   /** Gives up on a connection from this side (timeout, reconnect hint) and handles it as closed. */
@@ -412,7 +422,7 @@ export class RealtimeClient extends Emitter<ClientEvents> implements Subscriptio
     }
   }
 
-  private handle(attempt: Attempt, object: ServerObject): void {
+  private handle(attempt: Attempt, object: ServerFrame): void {
     switch (object.op) {
       case 'welcome':
         this.onWelcome(attempt, object);
@@ -436,12 +446,16 @@ export class RealtimeClient extends Emitter<ClientEvents> implements Subscriptio
       case 'unsubscribed':
         this.onServerUnsubscribed(String(object.channel ?? ''), String(object.reason ?? 'unsubscribed'));
         break;
-      default:
-        break; // 'ping' (liveness is armed by any frame) and ops added later
+      case 'join':
+      case 'leave':
+        this.onPresence(object);
+        break;
+      case 'ping':
+        break; // liveness is armed by any frame
     }
   }
 
-  private onWelcome(attempt: Attempt, object: ServerObject): void {
+  private onWelcome(attempt: Attempt, object: WelcomeFrame): void {
     for (const timer of attempt.timers) {
       clearTimeout(timer); // the connect timeout
     }
@@ -502,7 +516,7 @@ export class RealtimeClient extends Emitter<ClientEvents> implements Subscriptio
     }
   }
 
-  private onMessage(object: ServerObject): void {
+  private onMessage(object: MessageFrame): void {
     const channel = String(object.channel ?? '');
     const state = this.channels.get(channel);
     if (!state) {
@@ -522,6 +536,17 @@ export class RealtimeClient extends Emitter<ClientEvents> implements Subscriptio
     this.deliver(channel, out);
   }
 
+  /** Presence: a connection joined or left a channel this client listens to. */
+  private onPresence(object: PresenceFrame): void {
+    const channel = String(object.channel ?? '');
+    if (!this.channels.has(channel)) {
+      return; // not (or no longer) in this channel
+    }
+    const info: PresenceInfo = { channel, user: String(object.user ?? ''), conn: String(object.conn ?? '') };
+    this.subscriptions.get(channel)?.dispatch(object.op, info);
+    this.emit(object.op, info);
+  }
+
   private onReconnectHint(attempt: Attempt, afterMs: number): void {
     attempt.hintUntil = Date.now() + afterMs;
     // The edge closes with 1012 right after the hint; if it does not, leave on our own.
@@ -535,8 +560,8 @@ export class RealtimeClient extends Emitter<ClientEvents> implements Subscriptio
     }
     clearTimeout(attempt.liveness);
     attempt.liveness = setTimeout(
-      () => this.abort(attempt, CloseCodes.ClientTimeout, `nothing received for ${2 * welcome.pingIntervalMs} ms`),
-      2 * welcome.pingIntervalMs,
+      () => this.abort(attempt, CloseCodes.ClientTimeout, `nothing received for ${ClientDefaults.livenessIntervals * welcome.pingIntervalMs} ms`),
+      ClientDefaults.livenessIntervals * welcome.pingIntervalMs,
     );
   }
 
@@ -561,7 +586,7 @@ export class RealtimeClient extends Emitter<ClientEvents> implements Subscriptio
     return JSON.stringify(command);
   }
 
-  private onSubscribeReply(channel: string, state: ChannelState, reply: ServerObject, token: string | undefined): void {
+  private onSubscribeReply(channel: string, state: ChannelState, reply: ReplyFrame, token: string | undefined): void {
     if (this.channels.get(channel) !== state) {
       return;
     }

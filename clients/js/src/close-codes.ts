@@ -1,4 +1,4 @@
-/** Close codes of docs/protocol.md and what the client does on each. */
+/** Close codes of protocol/close-codes.json (the one table; a test checks these against it) and what the client does on each. */
 export const CloseCodes = {
   Normal: 1000,
   GoingAway: 1001,

@@ -1,5 +1,5 @@
 import { Emitter } from './emitter.js';
-import type { GapInfo, Message, RecoveredInfo, ServerError, StreamPosition, SubscribedInfo } from './types.js';
+import type { GapInfo, Message, PresenceInfo, RecoveredInfo, ServerError, StreamPosition, SubscribedInfo } from './types.js';
 
 export type SubscriptionState = 'pending' | 'subscribed' | 'unsubscribed' | 'failed';
 
@@ -10,9 +10,13 @@ export type SubscriptionEvents = {
   error: [ServerError];
   subscribed: [SubscribedInfo];
   unsubscribed: [];
+  /** A connection joined the channel (presence-notifying namespaces only). */
+  join: [PresenceInfo];
+  /** A connection left the channel (presence-notifying namespaces only). */
+  leave: [PresenceInfo];
 };
 
-/** The seam between a subscription and its client. */
+/** The seam between a subscription and its client (not exported from the package index). */
 export interface SubscriptionOwner {
   removeSubscription(subscription: Subscription): void;
   positionOf(channel: string): StreamPosition | undefined;

@@ -60,6 +60,15 @@ export interface ServerError {
   channel?: string;
 }
 
+/** A connection joined or left a channel (channels of presence-notifying namespaces only). */
+export interface PresenceInfo {
+  channel: string;
+  /** The user (the token's `sub`) of the connection. */
+  user: string;
+  /** The connection (one user may have several). */
+  conn: string;
+}
+
 export interface SubscribedInfo {
   channel: string;
   epoch?: string;
@@ -159,6 +168,10 @@ export interface SubscriptionHandlers {
   gap?: (info: GapInfo) => void;
   error?: (error: ServerError) => void;
   subscribed?: (info: SubscribedInfo) => void;
+  /** A connection joined the channel (presence-notifying namespaces only). */
+  join?: (info: PresenceInfo) => void;
+  /** A connection left the channel (presence-notifying namespaces only). */
+  leave?: (info: PresenceInfo) => void;
   /** The subscription ended: by `unsubscribe()`, or by the edge when its subscribe token expired (an `error` with code `token_expired` comes first). */
   unsubscribed?: () => void;
 }

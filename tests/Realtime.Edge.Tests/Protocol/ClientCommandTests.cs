@@ -1,5 +1,5 @@
-using Realtime.Core.History;
 using System.Text;
+using Realtime.Core.History;
 using Realtime.Edge.Protocol;
 
 namespace Realtime.Edge.Tests.Protocol;

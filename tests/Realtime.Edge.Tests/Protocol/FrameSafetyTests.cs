@@ -1,7 +1,7 @@
-using Realtime.Core.History;
 using System.Text;
 using System.Text.Json;
 using Google.Protobuf;
+using Realtime.Core.History;
 using Realtime.Core.Messages;
 using Realtime.Edge.Connections;
 using Realtime.Edge.Protocol;

@@ -35,6 +35,9 @@ internal sealed class ServerFrame
 
     public RealtimeMessage? Message { get; private init; }
 
+    /// <summary>Who joined or left, for <c>join</c> and <c>leave</c> (null when a member is missing).</summary>
+    public PresenceEventArgs? Presence { get; private init; }
+
     /// <summary>Parses one line; returns null for anything that is not a JSON object with an <c>op</c>.</summary>
     public static ServerFrame? Parse(ReadOnlySpan<byte> line)
     {
@@ -79,6 +82,15 @@ internal sealed class ServerFrame
                     Op = op,
                     Channel = String(root, "channel"),
                     Reason = String(root, "reason"),
+                },
+                "join" or "leave" => new ServerFrame
+                {
+                    Op = op,
+                    Channel = String(root, "channel"),
+                    User = String(root, "user"),
+                    Presence = String(root, "channel") is { } channel && String(root, "user") is { } who && String(root, "conn") is { } conn
+                        ? new PresenceEventArgs(channel, who, conn)
+                        : null,
                 },
                 _ => new ServerFrame { Op = op },
             };

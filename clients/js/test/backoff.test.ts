@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Backoff, closeAction, fullJitterDelay } from '../dist/index.js';
+import { Backoff, fullJitterDelay } from '../src/backoff.js';
+import { closeAction } from '../src/close-codes.js';
 
 describe('full-jitter backoff', () => {
   it('never exceeds the maximum, however many attempts', () => {
@@ -24,7 +25,7 @@ describe('full-jitter backoff', () => {
     const delays = Array.from({ length: 1000 }, () => new Backoff(1_000, 30_000).next());
     assert.ok(delays.every((d) => d >= 0 && d < 1_000));
     assert.ok(new Set(delays).size > 400, `only ${new Set(delays).size} distinct delays`);
-    const buckets = new Array(10).fill(0);
+    const buckets = new Array<number>(10).fill(0);
     for (const d of delays) {
       buckets[Math.floor(d / 100)]++;
     }
@@ -66,7 +67,7 @@ describe('full-jitter backoff', () => {
 
 describe('close codes', () => {
   it('maps every documented code to what the client does', () => {
-    const table = {
+    const table: Record<number, string> = {
       1000: 'stop',
       1003: 'stop',
       1006: 'backoff',

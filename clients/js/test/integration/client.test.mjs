@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
-import { RealtimeClient } from '../dist/index.js';
-import { eventually, sleep, startCluster } from '../../../tests/e2e/cluster.mjs';
+import { RealtimeClient } from '../../dist/index.js';
+import { eventually, sleep, startCluster } from '../../../../tests/e2e/cluster.mjs';
 
 let cluster;
 const clients = [];

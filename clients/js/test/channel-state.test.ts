@@ -1,11 +1,22 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ChannelState, parseFrame } from '../dist/index.js';
+import { ChannelState, type Delivery, type SubscribeReply } from '../src/channel-state.js';
+import { parseFrame } from '../src/frames.js';
+import type { Message } from '../src/types.js';
 
-const msg = (channel, offset) => ({ channel, event: 'e', data: { offset }, id: `m${offset}`, ...(offset === undefined ? {} : { offset }) });
+const msg = (channel: string, offset: number | undefined): Message => ({ channel, event: 'e', data: { offset }, id: `m${offset}`, ...(offset === undefined ? {} : { offset }) });
 
-function run(state, steps) {
-  const out = [];
+/** A delivery as text: the message's offset, or `kind[:from-to]`. */
+function show(d: Delivery, withRange = true): number | string | undefined {
+  if (d.kind === 'message') {
+    return d.message.offset;
+  }
+  const gap = d.kind === 'gap' ? d.info : undefined;
+  return withRange ? `${d.kind}${gap?.from !== undefined ? `:${gap.from}-${gap.to ?? ''}` : ''}` : d.kind;
+}
+
+function run(state: ChannelState, steps: (number | 'no-offset' | SubscribeReply)[]): (number | string | undefined)[] {
+  const out: Delivery[] = [];
   for (const step of steps) {
     if (typeof step === 'number' || step === 'no-offset') {
       state.onMessage(msg(state.channel, step === 'no-offset' ? undefined : step), out);
@@ -13,19 +24,19 @@ function run(state, steps) {
       state.onSubscribed(step, out);
     }
   }
-  return out.map((d) => (d.kind === 'message' ? d.message.offset : `${d.kind}${d.info.from !== undefined ? `:${d.info.from}-${d.info.to ?? ''}` : ''}`));
+  return out.map((d) => show(d));
 }
 
 describe('ChannelState', () => {
   it('learns the epoch from messages and treats a new epoch as a gap, not duplicates', () => {
     const state = new ChannelState('room:a');
     state.beginSubscribe();
-    const out = [];
+    const out: Delivery[] = [];
     state.onSubscribed({}, out); // a channel never published to: no epoch in the reply
-    for (const [epoch, offset] of [['e1', 1], ['e1', 2], ['e2', 1], ['e2', 2]]) {
+    for (const [epoch, offset] of [['e1', 1], ['e1', 2], ['e2', 1], ['e2', 2]] as const) {
       state.onMessage({ ...msg('room:a', offset), epoch }, out);
     }
-    assert.deepEqual(out.map((d) => (d.kind === 'message' ? `${d.message.epoch}/${d.message.offset}` : d.info.reason ?? d.kind)), ['e1/1', 'e1/2', 'epoch_changed', 'e2/1', 'e2/2']);
+    assert.deepEqual(out.map((d) => (d.kind === 'message' ? `${d.message.epoch}/${d.message.offset}` : d.kind === 'gap' ? d.info.reason : d.kind)), ['e1/1', 'e1/2', 'epoch_changed', 'e2/1', 'e2/2']);
     assert.deepEqual(state.position(), { epoch: 'e2', offset: 2 });
   });
 
@@ -69,13 +80,13 @@ describe('ChannelState', () => {
   it('gives up on a replay that never fills the hole, reporting the gap', () => {
     const state = new ChannelState('user:u', { epoch: 'e1', offset: 2 });
     state.beginSubscribe();
-    const out = [];
+    const out: Delivery[] = [];
     state.onMessage(msg('user:u', 6), out);
     state.onSubscribed({ epoch: 'e1', offset: 6, recovered: true }, out);
     state.onMessage(msg('user:u', 3), out);
     assert.equal(state.waitingForReplay, true);
     state.giveUpReplay(out);
-    const kinds = out.map((d) => (d.kind === 'message' ? d.message.offset : `${d.kind}:${d.info.from ?? ''}-${d.info.to ?? ''}`));
+    const kinds = out.map((d) => (d.kind === 'message' ? d.message.offset : d.kind === 'gap' ? `gap:${d.info.from ?? ''}-${d.info.to ?? ''}` : `${d.kind}:-`));
     assert.deepEqual(kinds, ['recovered:-', 3, 'gap:4-5', 6]);
   });
 
