@@ -40,7 +40,16 @@ internal sealed partial class CommandProcessor(
     }
 
     /// <summary>Leaves every channel. Never throws: local state is removed whatever the broker answers.</summary>
-    public Task LeaveAllAsync(Connection connection) => LeaveAsync(connection, connection.TakeMemberships());
+    public Task LeaveAllAsync(Connection connection)
+    {
+        var memberships = connection.TakeMemberships();
+        foreach (var member in memberships)
+        {
+            events.LeftWithConnection(connection, member.Entry.Channel);
+        }
+
+        return LeaveAsync(connection, memberships);
+    }
 
     /// <summary>Ends the memberships whose subscribe token expired; the client is told with an <c>unsubscribed</c> message.</summary>
     public async Task ExpireMembershipsAsync(Connection connection, DateTimeOffset now)

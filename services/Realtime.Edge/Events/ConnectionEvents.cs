@@ -12,7 +12,7 @@ namespace Realtime.Edge.Events;
 /// Channel events cover rooms only; a connection's user channel and broadcast are implied by
 /// <c>connected</c> / <c>disconnected</c>.
 /// </summary>
-internal sealed class ConnectionEvents(EdgeEventSink sink, DrainState drain)
+internal sealed class ConnectionEvents(EdgeEventSink sink, PresenceNotifier notifier, DrainState drain)
 {
     public static bool Tracks(ChannelName channel) => channel.Kind == ChannelKind.Room;
 
@@ -25,6 +25,8 @@ internal sealed class ConnectionEvents(EdgeEventSink sink, DrainState drain)
         {
             sink.Post(new EventAction(EventActionKind.Subscribed, connection.Id, connection.Identity.UserId, channel.Value));
         }
+
+        notifier.Joined(connection, channel);
     }
 
     public void Unsubscribed(Connection connection, ChannelName channel, string reason)
@@ -33,7 +35,12 @@ internal sealed class ConnectionEvents(EdgeEventSink sink, DrainState drain)
         {
             sink.Post(new EventAction(EventActionKind.Unsubscribed, connection.Id, connection.Identity.UserId, channel.Value, reason));
         }
+
+        notifier.Left(connection, channel);
     }
+
+    /// <summary>A closing connection leaves a channel: members are told; the stream's events come with <see cref="Disconnected"/>.</summary>
+    public void LeftWithConnection(Connection connection, ChannelName channel) => notifier.Left(connection, channel);
 
     /// <summary>The connection ended; its remaining channels' events are produced with it.</summary>
     public void Disconnected(Connection connection)

@@ -8,6 +8,7 @@ internal static class EdgeEventsHostingExtensions
         builder.Services.AddSingleton<EdgeEventMetrics>();
         builder.Services.AddSingleton<EdgeEventSink>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EdgeEventSink>());
+        builder.Services.AddSingleton<PresenceNotifier>();
         builder.Services.AddSingleton<ConnectionEvents>();
         return builder;
     }
