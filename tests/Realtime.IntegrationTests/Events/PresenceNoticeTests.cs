@@ -24,23 +24,24 @@ public sealed class PresenceNoticeTests
 
         await bob.SubscribeAsync("room:chat");
         await bob.SubscribeAsync("room:game-1");
-        var join = await alice.NextAsync(o => (string?)o["op"] == "join");
+        var join = await alice.NextAsync(o => (string?)o["op"] == "join" && (string?)o["user"] == "bob");
         Assert.Equal("""{"op":"join","channel":"room:game-1","user":"bob","conn":"BOB"}""".Replace("BOB", bobConn, StringComparison.Ordinal), join.ToJsonString());
 
         await bob.RequestAsync("unsubscribe", "room:game-1");
-        var leave = await alice.NextAsync(o => (string?)o["op"] == "leave");
+        var leave = await alice.NextAsync(o => (string?)o["op"] == "leave" && (string?)o["user"] == "bob");
         Assert.Equal("""{"op":"leave","channel":"room:game-1","user":"bob","conn":"BOB"}""".Replace("BOB", bobConn, StringComparison.Ordinal), leave.ToJsonString());
 
         // A closing connection's leave reaches the members too.
         await bob.SubscribeAsync("room:game-1");
-        await alice.NextAsync(o => (string?)o["op"] == "join");
+        await alice.NextAsync(o => (string?)o["op"] == "join" && (string?)o["user"] == "bob");
         await bob.DisposeAsync();
-        await alice.NextAsync(o => (string?)o["op"] == "leave");
+        await alice.NextAsync(o => (string?)o["op"] == "leave" && (string?)o["user"] == "bob");
 
         await Task.Delay(500);
         lock (alice.Seen)
         {
             Assert.DoesNotContain(alice.Seen, o => (string?)o["op"] is "join" or "leave" && (string?)o["channel"] == "room:chat");
+            Assert.Contains(alice.Seen, o => (string?)o["op"] == "join" && (string?)o["user"] == "alice"); // members hear their own join too
         }
 
         lock (carol.Seen)

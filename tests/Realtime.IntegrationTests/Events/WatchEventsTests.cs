@@ -104,4 +104,32 @@ public sealed class WatchEventsTests
         });
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
     }
+
+    [Fact]
+    public async Task WatchEvents_OverHttpJson_StreamsOneObjectPerEvent()
+    {
+        await using var cluster = await Cluster.StartAsync(edges: 1, dispatchers: 1);
+        await using var reader = new EventStreamReader(cluster);
+        await using var client = await TestClient.ConnectAsync(cluster.Edges[0].WebSocketUrl, TestTokens.For("hx", ["*"]));
+        await reader.WaitForAsync(e => e.Any(x => x.Type == EventTypes.Connected), "connected");
+
+        using var http = new HttpClient { BaseAddress = cluster.Dispatchers[0].HttpUrl };
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/events/watch") { Content = new StringContent("{\"cursor\":\"0\"}", System.Text.Encoding.UTF8, "application/json") };
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        Assert.True(response.IsSuccessStatusCode, response.StatusCode.ToString());
+        using var body = new StreamReader(await response.Content.ReadAsStreamAsync(cts.Token));
+        var text = string.Empty;
+        while (!text.Contains('}', StringComparison.Ordinal))
+        {
+            var buffer = new char[4096];
+            var n = await body.ReadAsync(buffer, cts.Token);
+            Assert.True(n > 0, "the stream ended early");
+            text += new string(buffer, 0, n);
+        }
+
+        using var first = System.Text.Json.JsonDocument.Parse(text[..(text.IndexOf('}', StringComparison.Ordinal) + 1)]);
+        Assert.Equal(EventTypes.Connected, first.RootElement.GetProperty("type").GetString());
+        Assert.Equal("hx", first.RootElement.GetProperty("user").GetString());
+    }
 }
