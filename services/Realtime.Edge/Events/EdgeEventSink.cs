@@ -63,21 +63,28 @@ internal sealed partial class EdgeEventSink : IHostedService, IAsyncDisposable
     /// <summary>Tests: behave from now on like a process that was killed (nothing more is written, the alive mark is left to expire).</summary>
     internal void SimulateCrash() => _crashed = true;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_log is null)
+        if (_log is not null)
         {
-            return;
+            // Off the start path: a Redis that is down must not hold up the edge's start.
+            _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
         }
 
-        var ttl = TimeSpan.FromSeconds(_options.EdgeLostAfterSeconds);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Marks this edge alive, then produces the <c>edge_lost</c> events of connections a previous
+    /// run under this SERVER_ID left behind (it was killed and came back before anyone reaped it).
+    /// Runs before any queued action is written; connections of this run are only tracked by those.
+    /// </summary>
+    private async Task ReapPreviousRunAsync(IEventLog log, TimeSpan ttl, CancellationToken cancellationToken)
+    {
         try
         {
-            await _log.MarkAliveAsync(_server, ttl, cancellationToken);
-
-            // Connections a previous run under this SERVER_ID left behind (it was killed, and came
-            // back before anyone reaped it) are lost: this run holds none of them yet.
-            var reaped = await _log.ReapEdgeAsync(_server, cancellationToken);
+            await log.MarkAliveAsync(_server, ttl, cancellationToken);
+            var reaped = await log.ReapEdgeAsync(_server, cancellationToken);
             if (reaped > 0)
             {
                 Log.ReapedOwn(_logger, reaped);
@@ -87,8 +94,6 @@ internal sealed partial class EdgeEventSink : IHostedService, IAsyncDisposable
         {
             Log.WriteFailed(_logger, ex);
         }
-
-        _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -137,6 +142,7 @@ internal sealed partial class EdgeEventSink : IHostedService, IAsyncDisposable
         var log = _log!;
         var ttl = TimeSpan.FromSeconds(_options.EdgeLostAfterSeconds);
         var refreshEvery = ttl / 3;
+        await ReapPreviousRunAsync(log, ttl, cancellationToken);
         var lastAlive = DateTimeOffset.UtcNow;
         var batch = new List<EventAction>(BatchSize);
         var reader = _queue.Reader;
