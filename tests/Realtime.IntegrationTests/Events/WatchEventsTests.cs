@@ -1,6 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Realtime.Core.Events;
 using Realtime.TestKit;
 using Realtime.V1;
