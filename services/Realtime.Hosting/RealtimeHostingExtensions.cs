@@ -10,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Prometheus;
 using Realtime.Core.Bus;
+using Realtime.Core.Events;
 using Realtime.Core.History;
 using Realtime.Core.Instances;
 using Realtime.Core.Options;
@@ -48,6 +49,7 @@ public static class RealtimeHostingExtensions
             .ValidateOnStart();
         builder.Services.AddOptions<HistoryOptions>().BindConfiguration(HistoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<PresenceOptions>().BindConfiguration(PresenceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<EventsOptions>().BindConfiguration(EventsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         var clustering = builder.Configuration.GetValue("Realtime:EnableClustering", true);
@@ -56,7 +58,9 @@ public static class RealtimeHostingExtensions
             builder.Services.AddSingleton<RedisConnection>();
             builder.Services.AddSingleton<IMessageBus, RedisMessageBus>();
             builder.Services.AddSingleton<IHistoryStore, RedisHistoryStore>();
-            builder.Services.AddSingleton<IInstanceRegistry, RedisInstanceRegistry>();
+            builder.Services.AddSingleton<RedisInstanceRegistry>();
+            builder.Services.AddSingleton<IEventLog, RedisEventLog>();
+            builder.Services.AddSingleton<IInstanceRegistry, ReapingInstanceRegistry>(); // removal of a dead edge emits its edge_lost events
             builder.Services.AddSingleton<IPresenceStore, RedisPresenceStore>();
         }
         else

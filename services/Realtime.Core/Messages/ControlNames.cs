@@ -5,4 +5,7 @@ public static class ControlNames
 {
     /// <summary>Close every connection of the user whose channel carries it; the data is the close reason.</summary>
     public const string Disconnect = "disconnect";
+
+    /// <summary>A presence notice for the channel's members; the data is the client frame (<c>join</c> / <c>leave</c>), delivered as is.</summary>
+    public const string Presence = "presence";
 }

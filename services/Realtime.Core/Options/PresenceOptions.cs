@@ -18,6 +18,29 @@ public sealed class PresenceOptions
     [Range(3, 3600)]
     public int TtlSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// Where members are told of each other: each entry is a channel namespace (<c>room</c>) or a
+    /// channel glob (<c>room:game-*</c>); members of a matching channel get <c>join</c> / <c>leave</c>
+    /// frames when a connection subscribes or leaves. Empty = nowhere (opt-in).
+    /// </summary>
+    public string[] NotifyNamespaces { get; set; } = [];
+
+    /// <summary>True when members of <paramref name="channel"/> get join/leave frames.</summary>
+    public bool Notifies(ChannelName channel)
+    {
+        foreach (var entry in NotifyNamespaces)
+        {
+            if (entry.Contains(':', StringComparison.Ordinal) || entry.Contains('*', StringComparison.Ordinal)
+                ? GlobPattern.IsMatch(entry, channel.Value)
+                : channel.Value.StartsWith(entry + ":", StringComparison.Ordinal) || channel.Value == entry)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public bool Tracks(ChannelName channel) => channel.Kind switch
     {
         ChannelKind.Room => Rooms,

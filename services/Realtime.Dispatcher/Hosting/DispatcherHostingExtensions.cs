@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Realtime.Dispatcher.Auth;
+using Realtime.Dispatcher.Events;
 using Realtime.Dispatcher.Grpc;
 using Realtime.Dispatcher.Kubernetes;
 using Realtime.Dispatcher.Publishing;
@@ -49,6 +50,7 @@ internal static class DispatcherHostingExtensions
         builder.Services.AddSingleton<DispatcherMetrics>();
         builder.Services.AddSingleton<Publisher>();
         builder.Services.AddHostedService<InsecureModeWarning>();
+        builder.AddDispatcherEvents();
         builder.Services.AddGrpc().AddJsonTranscoding();
         builder.Services.AddOptions<GrpcServiceOptions>().Configure<IOptions<DispatcherOptions>>((grpc, o) => grpc.MaxReceiveMessageSize = o.Value.MaxRequestBodyBytes);
         builder.Services.AddGrpcReflection();
@@ -80,6 +82,7 @@ internal static class DispatcherHostingExtensions
         app.UseMiddleware<JsonDataMiddleware>();
         app.MapRealtimeDefaults();
         app.MapGrpcService<DispatcherService>();
+        app.MapDispatcherEvents();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;

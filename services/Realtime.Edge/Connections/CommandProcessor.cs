@@ -5,6 +5,7 @@ using Realtime.Core.Messages;
 using Realtime.Core.History;
 using Realtime.Core.Options;
 using Realtime.Edge.Auth;
+using Realtime.Edge.Events;
 using Realtime.Edge.Hosting;
 using Realtime.Edge.Presence;
 using Realtime.Edge.Protocol;
@@ -22,6 +23,7 @@ internal sealed partial class CommandProcessor(
     IOptions<HistoryOptions> historyOptions,
     IOptions<EdgeOptions> edgeOptions,
     EdgeMetrics metrics,
+    ConnectionEvents events,
     ILogger<CommandProcessor> logger)
 {
     /// <summary>
@@ -38,7 +40,16 @@ internal sealed partial class CommandProcessor(
     }
 
     /// <summary>Leaves every channel. Never throws: local state is removed whatever the broker answers.</summary>
-    public Task LeaveAllAsync(Connection connection) => LeaveAsync(connection, connection.TakeMemberships());
+    public Task LeaveAllAsync(Connection connection)
+    {
+        var memberships = connection.TakeMemberships();
+        foreach (var member in memberships)
+        {
+            events.LeftWithConnection(connection, member.Entry.Channel);
+        }
+
+        return LeaveAsync(connection, memberships);
+    }
 
     /// <summary>Ends the memberships whose subscribe token expired; the client is told with an <c>unsubscribed</c> message.</summary>
     public async Task ExpireMembershipsAsync(Connection connection, DateTimeOffset now)
@@ -47,6 +58,7 @@ internal sealed partial class CommandProcessor(
         foreach (var member in expired)
         {
             connection.TryEnqueue(Frames.Unsubscribed(member.Entry.Channel, "token_expired"));
+            events.Unsubscribed(connection, member.Entry.Channel, Core.Events.DisconnectReasons.TokenExpired);
         }
 
         await LeaveAsync(connection, expired);
@@ -243,6 +255,7 @@ internal sealed partial class CommandProcessor(
             var member = await table.JoinAsync(connection, channel, buffer, cancellationToken);
             connection.AddMembership(member, expiresAt);
             await presence.JoinedAsync(connection, channel, cancellationToken);
+            events.Subscribed(connection, channel);
             return member;
         }
         catch (BusUnavailableException ex)
@@ -273,6 +286,7 @@ internal sealed partial class CommandProcessor(
             return;
         }
 
+        events.Unsubscribed(connection, channel.Value, Core.Events.DisconnectReasons.ClientUnsubscribe);
         await table.LeaveAsync(member);
         await presence.LeftAsync(connection, channel.Value);
         connection.TryEnqueue(Frames.Ok(command.Id));

@@ -140,6 +140,9 @@ internal sealed class Connection
 
     public bool IsClosing => Volatile.Read(ref _close) is not null;
 
+    /// <summary>The close this connection was asked for (status and reason), if any.</summary>
+    public (WebSocketCloseStatus Status, string Reason)? CloseRequested => Volatile.Read(ref _close) is { } close ? (close.Status, close.Reason) : null;
+
     /// <summary>
     /// Queues one JSON object for sending; never blocks. Past the byte limit the connection is
     /// closed as a slow consumer (4008) and what is queued is dropped.

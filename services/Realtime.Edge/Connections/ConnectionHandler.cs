@@ -6,6 +6,7 @@ using Realtime.Core.Bus;
 using Realtime.Core.Channels;
 using Realtime.Core.Options;
 using Realtime.Edge.Auth;
+using Realtime.Edge.Events;
 using Realtime.Edge.Hosting;
 using Realtime.Edge.Presence;
 using Realtime.Edge.Protocol;
@@ -28,6 +29,7 @@ internal sealed partial class ConnectionHandler(
     IOptions<RealtimeOptions> realtime,
     TimeProvider time,
     EdgeMetrics metrics,
+    ConnectionEvents events,
     ILogger<ConnectionHandler> logger)
 {
     public const string Subprotocol = "realtime.v1.json";
@@ -120,6 +122,7 @@ internal sealed partial class ConnectionHandler(
             connection.TryEnqueue(Frames.Welcome(realtime.Value.ServerId, connection.Id, identity.UserId, o.PingIntervalSeconds * 1000));
             user.EndBuffering();
             broadcast.EndBuffering();
+            events.Connected(connection);
             await ReceiveLoopAsync(socket, connection, aborted);
         }
         catch (BusUnavailableException ex)
@@ -141,6 +144,7 @@ internal sealed partial class ConnectionHandler(
             // Local state goes first and whatever the broker answers: each cleanup step is guarded.
             registry.Remove(connection);
             metrics.Connections.Dec();
+            events.Disconnected(connection); // its channels' leave events come with it
             await commands.LeaveAllAsync(connection);
             await presence.LeftAsync(connection, presence.ConnectionsOf(identity.UserId));
             connection.EndWrites();

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Realtime.Edge.Auth;
 using Realtime.Edge.Connections;
+using Realtime.Edge.Events;
 using Realtime.Edge.Presence;
 using Realtime.Edge.Subscriptions;
 using Realtime.Hosting;
@@ -41,6 +42,7 @@ internal static class EdgeHostingExtensions
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 
         builder.Services.AddSingleton<EdgeMetrics>();
+        builder.AddEdgeEvents();
         builder.Services.AddSingleton<TokenValidator>();
         builder.Services.AddSingleton<ConnectionRegistry>();
         builder.Services.AddSingleton<DeliveryWorkers>();

@@ -81,6 +81,24 @@ internal static class Frames
         w.WriteString("reason"u8, reason);
     });
 
+    /// <summary>A member joined a channel whose namespace notifies presence (Realtime:Presence:NotifyNamespaces).</summary>
+    public static byte[] Join(ChannelName channel, string user, string connection) => Presence("join"u8, channel, user, connection);
+
+    /// <summary>A member left such a channel.</summary>
+    public static byte[] Leave(ChannelName channel, string user, string connection) => Presence("leave"u8, channel, user, connection);
+
+    private static byte[] Presence(ReadOnlySpan<byte> op, ChannelName channel, string user, string connection)
+    {
+        var opBytes = op.ToArray();
+        return Build(w =>
+        {
+            w.WriteString("op"u8, opBytes);
+            w.WriteString("channel"u8, channel.Value);
+            w.WriteString("user"u8, user);
+            w.WriteString("conn"u8, connection);
+        });
+    }
+
     public static byte[] Reconnect(int afterMs, string reason) => Build(w =>
     {
         w.WriteString("op"u8, "reconnect"u8);

@@ -139,6 +139,13 @@ internal sealed partial class DeliveryWorkers : IHostedService, IAsyncDisposable
             return;
         }
 
+        if (frame.Envelope.Control == ControlNames.Presence)
+        {
+            // A join/leave frame built by the edge where it happened (Events/PresenceNotifier).
+            _metrics.Deliveries.Inc(entry.Deliver(frame.Position, frame.Envelope.Data.Memory));
+            return;
+        }
+
         if (!string.IsNullOrEmpty(frame.Envelope.Control))
         {
             return; // a control message of a newer version: never delivered to clients

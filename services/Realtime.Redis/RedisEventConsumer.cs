@@ -1,0 +1,66 @@
+using Realtime.Core.Events;
+using StackExchange.Redis;
+
+namespace Realtime.Redis;
+
+/// <summary>
+/// A consumer group on the event stream (webhook delivery): several dispatchers in one group share
+/// the work; an event is acknowledged once handled (delivered or dead-lettered).
+/// </summary>
+public sealed class RedisEventConsumer(RedisConnection connection)
+{
+    private readonly RedisEventKeys _keys = new(connection.Channels.Prefix);
+
+    public RedisEventKeys Keys => _keys;
+
+    /// <summary>Creates the group at the stream's end (events from now on) unless it exists.</summary>
+    public Task EnsureGroupAsync(string group, CancellationToken cancellationToken = default) =>
+        connection.RunOnDatabaseAsync(async db =>
+        {
+            try
+            {
+                await db.StreamCreateConsumerGroupAsync(_keys.Stream, group, StreamPosition.NewMessages, createStream: true);
+            }
+            catch (RedisServerException ex) when (ex.Message.Contains("BUSYGROUP", StringComparison.Ordinal))
+            {
+                // Another dispatcher created it.
+            }
+        }, cancellationToken);
+
+    /// <summary>The next events for this consumer: its own unacknowledged ones first (<paramref name="pending"/>), else new ones.</summary>
+    public async Task<IReadOnlyList<LifecycleEvent>> ReadAsync(string group, string consumer, int count, bool pending, CancellationToken cancellationToken = default)
+    {
+        var entries = await connection.RunOnDatabaseAsync(
+            db => db.StreamReadGroupAsync(_keys.Stream, group, consumer, pending ? "0" : StreamPosition.NewMessages, count),
+            cancellationToken);
+        return [.. entries.Where(e => !e.IsNull).Select(RedisEventLog.Parse)];
+    }
+
+    public Task AckAsync(string group, IEnumerable<string> ids, CancellationToken cancellationToken = default) =>
+        connection.RunOnDatabaseAsync(db => db.StreamAcknowledgeAsync(_keys.Stream, group, [.. ids.Select(i => (RedisValue)i)]), cancellationToken);
+
+    /// <summary>Appends an event that could not be delivered to the dead-letter stream (with its original id, the endpoint and the last error).</summary>
+    public Task DeadLetterAsync(LifecycleEvent e, string endpoint, string error, int maxLength, CancellationToken cancellationToken = default) =>
+        connection.RunOnDatabaseAsync(db => db.StreamAddAsync(_keys.DeadLetters,
+        [
+            new NameValueEntry("id", e.Id),
+            new NameValueEntry("type", e.Type),
+            new NameValueEntry("server", e.Server),
+            new NameValueEntry("user", e.User),
+            new NameValueEntry("conn", e.Connection),
+            new NameValueEntry("channel", e.Channel),
+            new NameValueEntry("reason", e.Reason),
+            new NameValueEntry("code", e.Code),
+            new NameValueEntry("time", e.TimeMs),
+            new NameValueEntry("seq", e.Seq),
+            new NameValueEntry("endpoint", endpoint),
+            new NameValueEntry("error", error),
+        ], maxLength: maxLength, useApproximateMaxLength: true), cancellationToken);
+
+    /// <summary>Dead-lettered events, oldest first.</summary>
+    public async Task<IReadOnlyList<LifecycleEvent>> ReadDeadLettersAsync(int count, CancellationToken cancellationToken = default)
+    {
+        var entries = await connection.RunOnDatabaseAsync(db => db.StreamRangeAsync(_keys.DeadLetters, "-", "+", count), cancellationToken);
+        return [.. entries.Select(RedisEventLog.Parse)];
+    }
+}
