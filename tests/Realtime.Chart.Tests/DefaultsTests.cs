@@ -58,7 +58,7 @@ public sealed class DefaultsTests(ChartRenderer renderer)
             }
 
             Assert.Equal("true", Env(container, "ENABLE_WEBSOCKET_CLUSTERING").Value);
-            Assert.Equal("rt", Env(container, "Realtime__Redis__Prefix").Value);
+            Assert.Equal("rt-realtime", Env(container, "Realtime__Redis__Prefix").Value); // one prefix per release by default
         }
     }
 

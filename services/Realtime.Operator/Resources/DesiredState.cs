@@ -403,7 +403,7 @@ internal static class DesiredState
     public static Dictionary<string, string> SelftestLabels(RealtimeCluster cluster) => new(StringComparer.Ordinal)
     {
         [Names.ClusterLabel] = cluster.Metadata.Name,
-        ["app.kubernetes.io/component"] = "selftest",
+        ["realtime.dev/selftest"] = "true",
     };
 
     private static V1NetworkPolicy NetworkPolicy(RealtimeCluster cluster, string component, List<V1NetworkPolicyIngressRule> ingress)

@@ -213,7 +213,7 @@ public class DesiredStateTests
 
         var from = desired.NetworkPolicies[0].Spec.Ingress[0].FromProperty;
         Assert.Equal("ingress-nginx", from[0].NamespaceSelector.MatchLabels["kubernetes.io/metadata.name"]);
-        Assert.Equal("selftest", from[1].PodSelector.MatchLabels["app.kubernetes.io/component"]);
+        Assert.Equal("true", from[1].PodSelector.MatchLabels["realtime.dev/selftest"]);
         Assert.Equal("rt", from[1].PodSelector.MatchLabels[Names.ClusterLabel]);
     }
 
