@@ -37,6 +37,9 @@ internal sealed class FakeApiServer : IAsyncDisposable
 
     public bool ForbidLeases { get; set; }
 
+    /// <summary>Answers this many upcoming merge patches of RealtimeClusters with 409 Conflict (as a concurrent writer would cause).</summary>
+    public int ConflictNextClusterPatches { get; set; }
+
     /// <summary>Requests answered, by "METHOD path" (tests look for apply patches, status writes…).</summary>
     public List<string> Requests { get; } = [];
 
@@ -244,6 +247,12 @@ internal sealed class FakeApiServer : IAsyncDisposable
     private (HttpStatusCode, JsonNode?, string?) PatchLocked(string collection, string name, JsonObject body, string contentType, bool status)
     {
         var existing = _objects.GetValueOrDefault(collection + "/" + name);
+        if (!status && collection.EndsWith("/realtimeclusters", StringComparison.Ordinal) && ConflictNextClusterPatches > 0)
+        {
+            ConflictNextClusterPatches--;
+            return (HttpStatusCode.Conflict, null, "Conflict");
+        }
+
         if (contentType.StartsWith("application/apply-patch", StringComparison.Ordinal))
         {
             // Server-side apply, simplified: the applied metadata labels/annotations/owners and top-level spec fields win;

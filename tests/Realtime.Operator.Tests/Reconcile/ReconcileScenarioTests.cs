@@ -137,6 +137,18 @@ public sealed class ReconcileScenarioTests : IAsyncLifetime
         Assert.True(_api.Requests.Count(r => r == "GET /apis/realtime.dev/v1alpha1/namespaces/apps/realtimeclusters") >= 2);
     }
 
+    [Fact]
+    public async Task Conflict409_IsRetriedWithBackoff_UntilTheClusterIsReconciled()
+    {
+        _api.ConflictNextClusterPatches = 3; // the finalizer patch meets three concurrent writers
+
+        await CreateClusterAsync("busy");
+
+        await Eventually.TrueAsync(() => Status("busy")?["observedGeneration"]?.GetValue<long>() == 1, Timeout, "reconciled after the conflicts");
+        Assert.Equal(0, _api.ConflictNextClusterPatches);
+        Assert.Equal(3, _operator.Logs.Warnings.Count(w => w.Contains("Reconciling RealtimeCluster busy failed", StringComparison.Ordinal)));
+    }
+
     private async Task CreateClusterAsync(string name)
     {
         var cluster = new RealtimeCluster { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = OperatorHost.Namespace } };
