@@ -22,9 +22,9 @@ public sealed class OperatorModeTests(ChartRenderer renderer)
     {
         var chart = Render();
 
-        var crd = chart.One<V1CustomResourceDefinition>();
-        Assert.Equal("realtimeclusters.realtime.dev", crd.Metadata.Name);
-        Assert.Equal("keep", crd.Metadata.Annotations["helm.sh/resource-policy"]);
+        // The CRD is in crds/ (installed before the templates, so the default cluster can be created in the same install).
+        Assert.Empty(chart.All<V1CustomResourceDefinition>());
+        Assert.Equal("realtimeclusters.realtime.dev", Crd().Metadata.Name);
         var operatorDeployment = chart.One<V1Deployment>();
         Assert.Equal($"{ChartRenderer.ReleaseName}-realtime-operator", operatorDeployment.Metadata.Name);
         Assert.Single(chart.All<object>(), o => o.GetType().Name == "RealtimeCluster");
@@ -118,7 +118,7 @@ public sealed class OperatorModeTests(ChartRenderer renderer)
     [Fact]
     public void Crd_HasPrinterColumnsAndStatusSubresource()
     {
-        var version = Assert.Single(Render().One<V1CustomResourceDefinition>().Spec.Versions);
+        var version = Assert.Single(Crd().Spec.Versions);
         Assert.NotNull(version.Subresources.Status);
         Assert.Equal(["Ready", "Edges", "Desired", "Connections", "Redis", "Version", "Age"], version.AdditionalPrinterColumns.Select(c => c.Name));
     }
@@ -214,7 +214,14 @@ public sealed class OperatorModeTests(ChartRenderer renderer)
     }
 
     private V1JSONSchemaProps Schema() =>
-        Assert.Single(Render().One<V1CustomResourceDefinition>().Spec.Versions).Schema.OpenAPIV3Schema;
+        Assert.Single(Crd().Spec.Versions).Schema.OpenAPIV3Schema;
+
+    /// <summary>The CRD exactly as Helm applies it (files in crds/ are not templated), loaded strictly into the typed model.</summary>
+    private V1CustomResourceDefinition Crd()
+    {
+        var yaml = File.ReadAllText(Path.Combine(renderer.ChartDir, "crds", "realtimeclusters.realtime.dev.yaml"));
+        return Assert.IsType<V1CustomResourceDefinition>(Assert.Single(KubernetesYaml.LoadAllFromString(yaml, strict: true)));
+    }
 
     private static T Default<T>(V1JSONSchemaProps property) =>
         JsonSerializer.Deserialize<T>(KubernetesJson.Serialize(property.DefaultProperty))!;
