@@ -26,6 +26,7 @@ internal sealed class FakeApiServer : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<string, JsonObject> _objects = new(StringComparer.Ordinal);
     private readonly List<(long Version, string Collection, string Type, JsonObject Object)> _events = [];
+    private readonly List<string> _requests = [];
     private long _version = 100;
     private long _compactedBefore;
     private WebApplication? _app;
@@ -41,7 +42,16 @@ internal sealed class FakeApiServer : IAsyncDisposable
     public int ConflictNextClusterPatches { get; set; }
 
     /// <summary>Requests answered, by "METHOD path" (tests look for apply patches, status writes…).</summary>
-    public List<string> Requests { get; } = [];
+    public IReadOnlyList<string> Requests
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _requests];
+            }
+        }
+    }
 
     public static async Task<FakeApiServer> StartAsync()
     {
@@ -158,7 +168,7 @@ internal sealed class FakeApiServer : IAsyncDisposable
         var status = path.Length > start + 4 && path[start + 4] == "status";
         lock (_lock)
         {
-            Requests.Add($"{context.Request.Method} {context.Request.Path}{(status ? string.Empty : string.Empty)}");
+            _requests.Add($"{context.Request.Method} {context.Request.Path}");
         }
 
         if (ForbidLeases && path[start + 2] == "leases")

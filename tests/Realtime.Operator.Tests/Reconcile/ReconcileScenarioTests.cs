@@ -34,7 +34,10 @@ public sealed class ReconcileScenarioTests : IAsyncLifetime
     {
         await CreateClusterAsync("rt");
 
-        await Eventually.TrueAsync(() => _api.Get(Collections.Deployments, "rt-edge") is not null && _api.Get(Collections.Deployments, "rt-dispatcher") is not null, Timeout);
+        // Status is written after every object is applied.
+        await Eventually.TrueAsync(() => Status("rt")?["observedGeneration"]?.GetValue<long>() == 1, Timeout, "status written");
+        Assert.NotNull(_api.Get(Collections.Deployments, "rt-edge"));
+        Assert.NotNull(_api.Get(Collections.Deployments, "rt-dispatcher"));
         Assert.NotNull(_api.Get(Collections.Services, "rt-edge"));
         Assert.NotNull(_api.Get(Collections.Services, "rt-dispatcher"));
         Assert.NotNull(_api.Get(Collections.Autoscalers, "rt-edge"));
@@ -43,8 +46,6 @@ public sealed class ReconcileScenarioTests : IAsyncLifetime
         Assert.Null(edge.Spec.Replicas);
         Assert.Equal("rt", edge.Metadata.OwnerReferences.Single().Name);
         Assert.Contains(_api.Requests, r => r.StartsWith("PATCH /apis/apps/v1/namespaces/apps/deployments/rt-edge", StringComparison.Ordinal));
-
-        await Eventually.TrueAsync(() => Status("rt")?["observedGeneration"]?.GetValue<long>() == 1, Timeout, "status written");
         var cluster = Load<RealtimeCluster>(_api.Get(Collections.Clusters, "rt")!);
         Assert.Contains(Names.Finalizer, cluster.Metadata.Finalizers);
         Assert.True(cluster.Status!.RedisReachable);
