@@ -55,6 +55,7 @@ bench-one:
 images:
 	docker build -f services/Realtime.Edge/Dockerfile -t realtime-edge:dev .
 	docker build -f services/Realtime.Dispatcher/Dockerfile -t realtime-dispatcher:dev .
+	docker build -f services/Realtime.Operator/Dockerfile -t realtime-operator:dev .
 
 deploy:
 	skaffold run -p dev

@@ -58,7 +58,7 @@ public sealed class DefaultsTests(ChartRenderer renderer)
             }
 
             Assert.Equal("true", Env(container, "ENABLE_WEBSOCKET_CLUSTERING").Value);
-            Assert.Equal("rt", Env(container, "Realtime__Redis__Prefix").Value);
+            Assert.Equal("rt-realtime", Env(container, "Realtime__Redis__Prefix").Value); // one prefix per release by default
         }
     }
 
@@ -109,37 +109,13 @@ public sealed class DefaultsTests(ChartRenderer renderer)
     }
 
     [Fact]
-    public void Render_Defaults_RbacIsPodsReadAndLeasesOnly()
+    public void Render_Defaults_DirectModeHasNoRbacAtAll()
     {
-        var role = _chart.One<V1Role>();
-        Assert.Collection(role.Rules,
-            pods =>
-            {
-                Assert.Equal([""], pods.ApiGroups);
-                Assert.Equal(["pods"], pods.Resources);
-                Assert.Equal(["get", "list", "watch"], pods.Verbs);
-                Assert.Null(pods.ResourceNames);
-            },
-            leases =>
-            {
-                Assert.Equal(["coordination.k8s.io"], leases.ApiGroups);
-                Assert.Equal(["leases"], leases.Resources);
-                Assert.Equal(["get", "create", "update"], leases.Verbs); // k8s.LeaderElection.ResourceLock.LeaseLock: read, create, replace
-            });
+        // Neither the edges nor the dispatcher talk to the API server (the operator does, in operator mode).
+        Assert.Empty(_chart.All<V1Role>());
+        Assert.Empty(_chart.All<V1RoleBinding>());
         Assert.Empty(_chart.All<V1ClusterRole>());
         Assert.Empty(_chart.All<V1ClusterRoleBinding>());
-    }
-
-    [Fact]
-    public void Render_Defaults_RoleBindingBindsDispatcherServiceAccount()
-    {
-        var binding = _chart.One<V1RoleBinding>();
-        var role = _chart.One<V1Role>();
-        Assert.Equal(("Role", role.Metadata.Name), (binding.RoleRef.Kind, binding.RoleRef.Name));
-        var subject = Assert.Single(binding.Subjects);
-        var dispatcherSa = _chart.DispatcherDeployment.Spec.Template.Spec.ServiceAccountName;
-        Assert.Equal(("ServiceAccount", dispatcherSa, ChartRenderer.Namespace), (subject.Kind, subject.Name, subject.NamespaceProperty));
-        Assert.Contains(_chart.All<V1ServiceAccount>(), sa => sa.Metadata.Name == dispatcherSa);
     }
 
     [Fact]
@@ -187,10 +163,6 @@ public sealed class DefaultsTests(ChartRenderer renderer)
             Assert.Contains("pod-template-hash", spread.MatchLabelKeys);
         }
 
-        // The dispatcher's pod watch uses exactly the edge pods' selector.
-        var selector = Env(_chart.DispatcherContainer, "Realtime__Dispatcher__Kubernetes__EdgeSelector").Value;
-        var parsed = selector.Split(',').Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);
-        Assert.Equal(edge.Spec.Selector.MatchLabels.OrderBy(kv => kv.Key), parsed.OrderBy(kv => kv.Key));
     }
 
     [Fact]
@@ -239,13 +211,11 @@ public sealed class DefaultsTests(ChartRenderer renderer)
     }
 
     [Fact]
-    public void Render_Defaults_DispatcherGetsKubernetesSettings()
+    public void Render_Defaults_DispatcherHasNoKubernetesAccess()
     {
         var d = _chart.DispatcherContainer;
-        Assert.Equal("true", Env(d, "Realtime__Dispatcher__Kubernetes__Enabled").Value);
-        Assert.Equal("metadata.namespace", Env(d, "Realtime__Dispatcher__Kubernetes__Namespace").ValueFrom.FieldRef.FieldPath);
-        Assert.Equal(RenderedChart.DispatcherName, Env(d, "Realtime__Dispatcher__Kubernetes__LeaseName").Value);
-        Assert.True(_chart.DispatcherDeployment.Spec.Template.Spec.AutomountServiceAccountToken);
+        Assert.DoesNotContain(d.Env, e => e.Name.StartsWith("Realtime__Dispatcher__Kubernetes__", StringComparison.Ordinal));
+        Assert.False(_chart.DispatcherDeployment.Spec.Template.Spec.AutomountServiceAccountToken);
         Assert.Equal("/healthz/ready", d.ReadinessProbe.HttpGet.Path);
         Assert.Equal("/healthz/live", d.LivenessProbe.HttpGet.Path);
         Assert.False(HasEnv(_chart.EdgeContainer, "Realtime__Dispatcher__ApiKeys"));

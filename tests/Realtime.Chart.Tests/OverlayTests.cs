@@ -127,7 +127,9 @@ public sealed class OverlayTests(ChartRenderer renderer)
         Assert.Equal(["Ingress"], edge.Spec.PolicyTypes);
         var edgeRule = Assert.Single(edge.Spec.Ingress);
         Assert.Equal("http", Assert.Single(edgeRule.Ports).Port.Value);
-        Assert.Equal(2, edgeRule.FromProperty.Count); // ingress controller + monitoring
+        Assert.Equal(3, edgeRule.FromProperty.Count); // ingress controller + monitoring + the helm test pod
+        // The helm test pod connects to the edges too, even with the edge narrowed to the ingress controller.
+        Assert.Contains(edgeRule.FromProperty, peer => peer.PodSelector is not null && Selects(peer.PodSelector.MatchLabels, testPod));
 
         var dispatcher = chart.One<V1NetworkPolicy>(RenderedChart.DispatcherName);
         Assert.True(Selects(dispatcher.Spec.PodSelector.MatchLabels, dispatcherPod));

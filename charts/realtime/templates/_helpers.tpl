@@ -174,7 +174,7 @@ values are stable (lookup), so they are not part of it.
       name: {{ include "realtime.redis.secretName" . }}
       key: {{ include "realtime.redis.secretKey" . }}
 - name: Realtime__Redis__Prefix
-  value: {{ .Values.redis.prefix | quote }}
+  value: {{ include "realtime.redis.prefix" . | quote }}
 {{- end }}
 
 {{/* Client JWT validation: the edge's alone (the dispatcher never sees the signing secret). */}}
@@ -238,4 +238,9 @@ minAvailable: {{ .minAvailable }}
 {{- else -}}
 maxUnavailable: {{ .maxUnavailable }}
 {{- end }}
+{{- end }}
+
+{{/* Redis key prefix: redis.prefix, else the release's full name (one prefix per release). */}}
+{{- define "realtime.redis.prefix" -}}
+{{- .Values.redis.prefix | default (include "realtime.fullname" . | trunc 32 | trimSuffix "-") }}
 {{- end }}

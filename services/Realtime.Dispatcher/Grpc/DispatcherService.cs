@@ -8,7 +8,6 @@ using Realtime.Core.Instances;
 using Realtime.Core.Options;
 using Realtime.Core.Presence;
 using Realtime.Dispatcher.Hosting;
-using Realtime.Dispatcher.Kubernetes;
 using Realtime.Dispatcher.Publishing;
 using Realtime.V1;
 using CoreEnvelope = Realtime.Core.Messages.Envelope;
@@ -26,7 +25,6 @@ internal sealed partial class DispatcherService(
     IPresenceStore presence,
     IOptions<DispatcherOptions> options,
     IOptions<HistoryOptions> historyOptions,
-    EdgePodView pods,
     DispatcherMetrics metrics,
     ILogger<DispatcherService> logger) : Realtime.V1.Dispatcher.DispatcherBase
 {
@@ -148,17 +146,13 @@ internal sealed partial class DispatcherService(
     {
         var live = await instances.ListAsync(TimeSpan.FromSeconds(options.Value.EdgeTtlSeconds), context.CancellationToken);
         var response = new ListEdgesResponse();
-        response.Edges.AddRange(live.Select(i =>
+        // The dispatcher has no Kubernetes access: pod_phase/pod_ready stay empty; the operator removes
+        // a deleted edge pod's entry from the registry, and `kubectl get realtimeclusters` shows readiness.
+        response.Edges.AddRange(live.Select(i => new EdgeInstance
         {
-            var pod = pods.Find(i.ServerId);
-            return new EdgeInstance
-            {
-                ServerId = i.ServerId,
-                Connections = (uint)Math.Max(0, i.Connections),
-                LastSeenMs = i.LastSeenMs,
-                PodPhase = pod?.Phase ?? string.Empty,
-                PodReady = pod?.Ready ?? false,
-            };
+            ServerId = i.ServerId,
+            Connections = (uint)Math.Max(0, i.Connections),
+            LastSeenMs = i.LastSeenMs,
         }));
         return response;
     });

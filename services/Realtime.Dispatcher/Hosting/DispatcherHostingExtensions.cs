@@ -6,7 +6,6 @@ using Microsoft.Extensions.Options;
 using Realtime.Dispatcher.Auth;
 using Realtime.Dispatcher.Events;
 using Realtime.Dispatcher.Grpc;
-using Realtime.Dispatcher.Kubernetes;
 using Realtime.Dispatcher.Publishing;
 using Realtime.Hosting;
 
@@ -43,10 +42,6 @@ internal static class DispatcherHostingExtensions
             });
         });
 
-        builder.Services.AddOptions<KubernetesOptions>().BindConfiguration(KubernetesOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<EdgePodView>();
-        builder.Services.AddSingleton<RegistryReconciler>();
-        builder.Services.AddHostedService<KubernetesEdgeWatcher>();
         builder.Services.AddSingleton<DispatcherMetrics>();
         builder.Services.AddSingleton<Publisher>();
         builder.Services.AddHostedService<InsecureModeWarning>();

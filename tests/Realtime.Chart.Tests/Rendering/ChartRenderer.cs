@@ -44,6 +44,13 @@ public sealed class ChartRenderer
     public RenderResult Render(params string[] args)
     {
         var argv = new List<string>();
+        if (!args.Any(a => a.Contains("operator.", StringComparison.Ordinal)))
+        {
+            // The tests written before the operator cover the direct mode (the chart renders the workloads);
+            // OperatorModeTests render with operator.enabled=true, the chart's default.
+            args = ["--set", "operator.enabled=false", .. args];
+        }
+
         if (HelmPath is not null)
         {
             argv.AddRange(["template", ReleaseName, ChartDir, "--namespace", Namespace]);

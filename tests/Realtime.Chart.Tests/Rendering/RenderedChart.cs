@@ -13,6 +13,9 @@ public sealed partial class RenderedChart
         [ScaledObject.TypeKey] = typeof(ScaledObject),
         [ServiceMonitor.TypeKey] = typeof(ServiceMonitor),
         [HttpRoute.TypeKey] = typeof(HttpRoute),
+        [PrometheusRule.TypeKey] = typeof(PrometheusRule),
+        // The operator's own type: the chart's default cluster must load into exactly what the operator reads.
+        [$"{Realtime.Operator.Resources.RealtimeCluster.GroupVersion}/{Realtime.Operator.Resources.RealtimeCluster.ResourceKind}"] = typeof(Realtime.Operator.Resources.RealtimeCluster),
     };
 
     private RenderedChart(string yaml, IReadOnlyList<object> objects, IReadOnlyList<string> sources)

@@ -24,8 +24,8 @@ public sealed class StartupValidationTests
     public async Task Dispatcher_WithBadSetting_FailsToStartNamingIt()
     {
         var redis = await RedisServer.GetAsync();
-        var settings = new Dictionary<string, string?> { ["Realtime:Redis:Url"] = redis.Url, ["Realtime:Dispatcher:Kubernetes:Enabled"] = "true" };
+        var settings = new Dictionary<string, string?> { ["Realtime:Redis:Url"] = redis.Url, ["Realtime:Dispatcher:MaxBatchSize"] = "0" };
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => ServiceHost.StartDispatcherAsync("dispatcher-bad", settings));
-        Assert.Contains("Realtime:Dispatcher:Kubernetes:Namespace", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxBatchSize", error.Message, StringComparison.Ordinal);
     }
 }

@@ -64,7 +64,7 @@ public sealed partial class ReadmeSettingsTests
 
     private static HashSet<string> CodeSettings()
     {
-        Assembly[] assemblies = [typeof(RedisOptions).Assembly, typeof(EdgeOptions).Assembly, typeof(DispatcherOptions).Assembly];
+        Assembly[] assemblies = [typeof(RedisOptions).Assembly, typeof(EdgeOptions).Assembly, typeof(DispatcherOptions).Assembly, typeof(Realtime.Operator.Hosting.OperatorOptions).Assembly];
         var settings = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var type in assemblies.SelectMany(a => a.GetTypes()))
         {

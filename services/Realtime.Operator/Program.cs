@@ -1,0 +1,7 @@
+using Realtime.Operator.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddOperator();
+var app = builder.Build();
+app.MapOperator();
+app.Run();
