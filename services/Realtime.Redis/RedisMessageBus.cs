@@ -9,21 +9,38 @@ namespace Realtime.Redis;
 
 /// <summary>
 /// The clustered bus: publish runs the publish script (offset + history + PUBLISH in one
-/// step); subscribe uses an ordered <see cref="ChannelMessageQueue"/> per channel so that
-/// messages of one channel are handed over in the order Redis delivered them.
+/// step) on the channel's shard; subscribe uses an ordered <see cref="ChannelMessageQueue"/> per
+/// channel on that shard, so that messages of one channel are handed over in the order Redis
+/// delivered them.
 /// </summary>
-public sealed class RedisMessageBus(RedisConnection connection) : IMessageBus
+public sealed class RedisMessageBus(RedisShards shards) : IMessageBus
 {
-    public bool IsConnected => connection.IsConnected;
+    /// <summary>True while at least one shard is connected (a shard that is down affects only its channels).</summary>
+    public bool IsConnected => shards.All.Any(s => s.IsConnected);
 
     public event EventHandler? SubscriptionsRestored
     {
-        add => connection.SubscriptionsRestored += value;
-        remove => connection.SubscriptionsRestored -= value;
+        add
+        {
+            foreach (var shard in shards.All)
+            {
+                shard.SubscriptionsRestored += value;
+            }
+        }
+
+        remove
+        {
+            foreach (var shard in shards.All)
+            {
+                shard.SubscriptionsRestored -= value;
+            }
+        }
     }
 
     public async Task<PublishResult> PublishAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(message);
+        var connection = shards.For(message.Channel);
         var options = message.Options;
         var policy = options.History;
         var channel = message.Channel.Value;
@@ -64,30 +81,9 @@ public sealed class RedisMessageBus(RedisConnection connection) : IMessageBus
             deduplicated);
     }
 
-    public async Task<IAsyncDisposable> SubscribeAsync(ChannelName channel, Action<ReadOnlyMemory<byte>> handler, CancellationToken cancellationToken = default)
+    public Task<IAsyncDisposable> SubscribeAsync(ChannelName channel, Action<ReadOnlyMemory<byte>> handler, CancellationToken cancellationToken = default)
     {
-        var queue = await connection.RunAsync(multiplexer => multiplexer.GetSubscriber().SubscribeAsync(connection.PubSub(channel.Value)), cancellationToken);
-        queue.OnMessage(message => handler((byte[])message.Message!));
-        return new Subscription(queue);
-    }
-
-    private sealed class Subscription(ChannelMessageQueue queue) : IAsyncDisposable
-    {
-        private int _disposed;
-
-        public async ValueTask DisposeAsync()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                try
-                {
-                    await queue.UnsubscribeAsync();
-                }
-                catch (Exception ex) when (RedisConnection.IsUnavailable(ex))
-                {
-                    // The connection is gone; the server dropped the subscription with it.
-                }
-            }
-        }
+        var connection = shards.For(channel);
+        return connection.SubscribeAsync(() => connection.PubSub(channel.Value), value => handler((byte[])value!), cancellationToken);
     }
 }
