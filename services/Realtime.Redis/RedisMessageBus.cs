@@ -70,6 +70,11 @@ public sealed class RedisMessageBus(RedisShards shards) : IMessageBus
             ]),
             cancellationToken);
 
+        if (connection.IsSentinel)
+        {
+            await WaitForReplicaAsync(connection, cancellationToken);
+        }
+
         var parts = (RedisResult[])result!;
         var deduplicated = (long)parts[0] == 1;
         var text = (string)parts[1]!;
@@ -79,6 +84,22 @@ public sealed class RedisMessageBus(RedisShards shards) : IMessageBus
             new StreamPosition(text[(first + 1)..second], ulong.Parse(text.AsSpan(0, first), CultureInfo.InvariantCulture)),
             text[(second + 1)..],
             deduplicated);
+    }
+
+    /// <summary>
+    /// With Sentinel, a publish is confirmed only once a replica has it (WAIT 1): a write the primary
+    /// accepted but no replica saw is lost when a failover promotes the replica, and its offset
+    /// would be handed out again. Unconfirmed publishes answer UNAVAILABLE (the outcome is unknown,
+    /// as after any timeout), never a success that the next primary does not know about.
+    /// </summary>
+    private static async Task WaitForReplicaAsync(RedisConnection connection, CancellationToken cancellationToken)
+    {
+        var timeoutMs = (long)Math.Max(50, connection.OperationTimeout.TotalMilliseconds / 2);
+        var replicas = await connection.RunOnDatabaseAsync(db => db.ExecuteAsync("WAIT", 1, timeoutMs), cancellationToken);
+        if ((long)replicas < 1)
+        {
+            throw new BusUnavailableException("No replica confirmed the publish in time (a Sentinel failover may be under way); its outcome is unknown.");
+        }
     }
 
     public Task<IAsyncDisposable> SubscribeAsync(ChannelName channel, Action<ReadOnlyMemory<byte>> handler, CancellationToken cancellationToken = default)

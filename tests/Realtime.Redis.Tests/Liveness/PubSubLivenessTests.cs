@@ -15,7 +15,7 @@ public sealed class PubSubLivenessTests
         var common = new Dictionary<string, string?>
         {
             ["Realtime:Redis:Prefix"] = prefix,
-            ["Realtime:Redis:OperationTimeoutMs"] = "1000",
+            ["Realtime:Redis:OperationTimeoutMs"] = "5000", // longer than the probe: the liveness check, not a command timeout, finds the wedge
             ["Realtime:Edge:PubSubLiveness:IntervalMs"] = "300",
             ["Realtime:Edge:PubSubLiveness:TimeoutMs"] = "300",
             ["Realtime:Edge:PubSubLiveness:MissesBeforeUnready"] = "100",
