@@ -26,7 +26,7 @@ internal sealed partial class PubSubLivenessService(
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _pending = new(StringComparer.Ordinal);
     private int[] _misses = [];
-    private IAsyncDisposable?[] _probes = [];
+    private Task<IAsyncDisposable>?[] _probes = [];
 
     /// <summary>The shard with the most consecutive misses and how many (0 when all probes come back).</summary>
     public (int Shard, int Misses) Worst()
@@ -50,9 +50,9 @@ internal sealed partial class PubSubLivenessService(
         await base.StopAsync(cancellationToken);
         foreach (var probe in _probes)
         {
-            if (probe is not null)
+            if (probe is { IsCompletedSuccessfully: true })
             {
-                await probe.DisposeAsync();
+                await probe.Result.DisposeAsync();
             }
         }
     }
@@ -65,7 +65,7 @@ internal sealed partial class PubSubLivenessService(
         }
 
         Volatile.Write(ref _misses, new int[shards.Count]);
-        _probes = new IAsyncDisposable?[shards.Count];
+        _probes = new Task<IAsyncDisposable>?[shards.Count];
         var interval = TimeSpan.FromMilliseconds(options.Value.IntervalMs);
         try
         {
@@ -90,16 +90,6 @@ internal sealed partial class PubSubLivenessService(
 
         var name = shards.NameOf(shard);
         var probe = realtime.Value.ServerId;
-        try
-        {
-            _probes[shard] ??= await shards.SubscribeProbeAsync(shard, probe, OnProbe, stoppingToken);
-        }
-        catch (BusUnavailableException ex)
-        {
-            Log.ProbeSubscribeFailed(logger, name, ex);
-            return;
-        }
-
         var nonce = $"{name}:{Guid.NewGuid():N}";
         var echo = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[nonce] = echo;
@@ -107,7 +97,15 @@ internal sealed partial class PubSubLivenessService(
         bool back;
         try
         {
+            // The probe subscription is made once (and moves with the connection); a subscribe that
+            // cannot complete on a connected shard is itself a sign of a silent connection.
             var timeout = TimeSpan.FromMilliseconds(options.Value.TimeoutMs);
+            if (_probes[shard] is { IsFaulted: true } or { IsCanceled: true })
+            {
+                _probes[shard] = null;
+            }
+
+            await (_probes[shard] ??= shards.SubscribeProbeAsync(shard, probe, OnProbe, stoppingToken)).WaitAsync(timeout, time, stoppingToken);
             var receivers = await shards.PublishProbeAsync(shard, probe, Encoding.UTF8.GetBytes(nonce), stoppingToken).WaitAsync(timeout, time, stoppingToken);
             if (receivers > 0)
             {
@@ -162,9 +160,6 @@ internal sealed partial class PubSubLivenessService(
     {
         [LoggerMessage(EventId = 340, Level = LogLevel.Warning, Message = "Pub/sub probe on Redis shard {Shard} did not come back ({Misses} in a row): re-establishing its connection and resyncing history channels")]
         public static partial void ProbeMissed(ILogger logger, string shard, int misses);
-
-        [LoggerMessage(EventId = 341, Level = LogLevel.Warning, Message = "Could not subscribe to the pub/sub probe channel on Redis shard {Shard}")]
-        public static partial void ProbeSubscribeFailed(ILogger logger, string shard, Exception exception);
 
         [LoggerMessage(EventId = 342, Level = LogLevel.Warning, Message = "Re-establishing the connection to Redis shard {Shard} failed; the next probe tries again")]
         public static partial void ReestablishFailed(ILogger logger, string shard, Exception exception);
