@@ -3,7 +3,8 @@
 # (Redis backplane), Socket.IO (redis adapter) and the floor (bare Kestrel WebSocket server), each
 # as shipped (no GC or runtime overrides), on one local redis-server, same load client and workload.
 # Appends every run to OUT and prints the ratios the performance targets are stated in.
-# Usage: bench/run-bench.sh [OUT]     Environment: CONNECTIONS (5000), ROUNDS (1), SYSTEMS.
+# Then Realtime alone over 1 and 3 Redis shards (publish and fan-out throughput).
+# Usage: bench/run-bench.sh [OUT]     Environment: CONNECTIONS (5000), ROUNDS (1), SYSTEMS, SHARDS ("1 3").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-bench/results/$(date -u +%Y-%m-%d)-bench.md}
@@ -39,6 +40,16 @@ for round in $(seq 1 "$ROUNDS"); do
         --warmup 200 --out "$OUT" | grep -E "KiB per|^\| $system" || echo "   (run failed or incomplete)"
     done
   done
+done
+
+# Sharded mode: publish and fan-out throughput of Realtime with 1 and 3 redis-servers (--shards),
+# unpaced, same workload; SHARDS="" skips it.
+for shards in ${SHARDS-1 3}; do
+  echo "== shards: realtime over $shards redis-server(s), $CONNECTIONS connections, $ROOMS rooms, unpaced"
+  timeout 300 dotnet "$BENCH" --system realtime --connections "$CONNECTIONS" --rooms "$ROOMS" --messages 12000 \
+    --publishers 64 --warmup 200 --shards "$shards" --out "$OUT" | grep -E "^\| realtime" \
+    | awk -F'|' -v n="$shards" '{ printf "   shards %s: publish %.0f msg/s, fan-out %s deliveries/s, %s deliveries/server CPU-s\n", n, $5 / $10, $14, $13 }' \
+    || echo "   (run failed or incomplete)"
 done
 
 # Summary: per pace, deliveries per server CPU-s and KiB per connection of each system, and the ratios.

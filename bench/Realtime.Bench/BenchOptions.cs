@@ -21,7 +21,8 @@ internal sealed record BenchOptions(
     string SocketIoDir,
     string Node,
     string? Out,
-    string FloorDll)
+    string FloorDll,
+    int Shards = 1)
 {
     public static readonly string[] Systems = ["realtime", "signalr", "socketio", "floor"];
 
@@ -53,7 +54,13 @@ internal sealed record BenchOptions(
             Get("socketio-dir", "bench/peers/socketio"),
             Get("node", "node"),
             args.Contains("--out") ? Get("out", "bench/results/results.md") : null,
-            Get("floor-dll", "bench/peers/floor/bin/Release/net10.0/Realtime.Bench.FloorPeer.dll"));
+            Get("floor-dll", "bench/peers/floor/bin/Release/net10.0/Realtime.Bench.FloorPeer.dll"),
+            Int("shards", 1));
+        if (options.Shards is < 1 or > 16 || (options.Shards > 1 && options.System != "realtime"))
+        {
+            throw new ArgumentException("--shards 1..16 (Realtime only: N independent redis-servers, REDIS_SHARDS)");
+        }
+
         if (!Systems.Contains(options.System))
         {
             throw new ArgumentException("--system realtime|signalr|socketio|floor");

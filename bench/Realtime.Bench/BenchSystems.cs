@@ -29,9 +29,9 @@ internal interface IBenchSystem : IAsyncDisposable
     /// </summary>
     Task PublishAsync(int rooms, int messages, int concurrency, int rate, string payload);
 
-    public static IBenchSystem Create(BenchOptions options, string root, int redisPort) => options.System switch
+    public static IBenchSystem Create(BenchOptions options, string root, int redisPort, IReadOnlyList<int> shardPorts) => options.System switch
     {
-        "realtime" => new RealtimeSystem(options, root, redisPort),
+        "realtime" => new RealtimeSystem(options, root, redisPort, shardPorts),
         "signalr" => new SignalRSystem(options, root, redisPort),
         "socketio" => new SocketIoSystem(options, root, redisPort),
         "floor" => new FloorSystem(options, root),
@@ -40,7 +40,7 @@ internal interface IBenchSystem : IAsyncDisposable
 }
 
 /// <summary>Realtime: one edge process (measured) and one dispatcher process; the bench publishes through gRPC.</summary>
-internal sealed class RealtimeSystem(BenchOptions options, string root, int redisPort) : IBenchSystem
+internal sealed class RealtimeSystem(BenchOptions options, string root, int redisPort, IReadOnlyList<int> shardPorts) : IBenchSystem
 {
     private static readonly string[] AllRooms = ["*"];
     private readonly string _secret = Convert.ToHexString(Guid.NewGuid().ToByteArray()) + Convert.ToHexString(Guid.NewGuid().ToByteArray());
@@ -56,7 +56,8 @@ internal sealed class RealtimeSystem(BenchOptions options, string root, int redi
     public BenchProcess Server => _edge ?? throw new InvalidOperationException("not started");
 
     public string Description => "one Realtime edge process (measured) + one dispatcher process (gRPC publish, Lua script: offset, history stream append, PUBLISH)"
-        + (options.RoomHistory is { } h ? $"; room history MaxMessages={h}" : "; room history on (service default)");
+        + (options.RoomHistory is { } h ? $"; room history MaxMessages={h}" : "; room history on (service default)")
+        + (shardPorts.Count > 1 ? $"; sharded over {shardPorts.Count} redis-servers (REDIS_SHARDS)" : string.Empty);
 
     public async Task StartAsync()
     {
@@ -66,6 +67,11 @@ internal sealed class RealtimeSystem(BenchOptions options, string root, int redi
             ["Realtime__Auth__HmacSecret"] = _secret,
             ["Logging__LogLevel__Default"] = "Warning",
         };
+        if (shardPorts.Count > 1)
+        {
+            env["REDIS_SHARDS"] = string.Join(",", shardPorts.Select(p => $"redis://127.0.0.1:{p}"));
+        }
+
         if (options.RoomHistory is { } history)
         {
             env["Realtime__History__Namespaces__room__MaxMessages"] = history.ToString(CultureInfo.InvariantCulture);

@@ -30,7 +30,18 @@ if (options.MaxLoad is { } maxLoad)
 var loadAtStart = BenchProcess.LoadAverage();
 var redisPort = BenchProcess.FreePort();
 await using var redis = BenchProcess.Start("redis-server", ["--port", redisPort.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", string.Empty, "--appendonly", "no"], new());
-await using var system = IBenchSystem.Create(options, root, redisPort);
+// --shards N: N - 1 more redis-servers; the Realtime services then run in sharded mode over all N.
+var shardPorts = new List<int> { redisPort };
+var shardServers = new List<BenchProcess>();
+await using var stopShards = new ShardServers(shardServers);
+for (var i = 1; i < options.Shards; i++)
+{
+    var port = BenchProcess.FreePort();
+    shardPorts.Add(port);
+    shardServers.Add(BenchProcess.Start("redis-server", ["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", string.Empty, "--appendonly", "no"], new()));
+}
+
+await using var system = IBenchSystem.Create(options, root, redisPort, shardPorts);
 await system.StartAsync();
 var server = system.Server;
 
@@ -149,4 +160,16 @@ internal static partial class Program
     private const string Header =
         "| system | conns | rooms | messages | payload B | deliveries expected | received | all arrived | publish s | until delivered s | server CPU s | deliveries / server CPU-s | deliveries / wall s | msgs / frame | server RSS idle MiB | RSS connected MiB | KiB / conn | load 1m | pace msg/s | wire B / msg | connect CPU ms / conn |\n"
         + "| --- | --: | --: | --: | --: | --: | --: | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |";
+}
+
+/// <summary>Stops the extra redis-servers of <c>--shards</c> when the run ends, however it ends.</summary>
+internal sealed class ShardServers(List<BenchProcess> servers) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var server in servers)
+        {
+            await server.DisposeAsync();
+        }
+    }
 }

@@ -4,7 +4,8 @@ namespace Realtime.Hosting;
 
 /// <summary>
 /// The plain environment variables operators of the single-instance predecessor already set:
-/// <c>REDIS_URL</c>, <c>SERVER_ID</c> (or <c>POD_NAME</c>) and <c>ENABLE_WEBSOCKET_CLUSTERING</c>.
+/// <c>REDIS_URL</c>, <c>SERVER_ID</c> (or <c>POD_NAME</c>) and <c>ENABLE_WEBSOCKET_CLUSTERING</c>;
+/// and <c>REDIS_SHARDS</c>, a list of Redis URLs for the sharded mode.
 /// Each maps onto its <c>Realtime:…</c> key unless that key is set explicitly.
 /// </summary>
 public static class ConfigurationAliases
@@ -26,6 +27,17 @@ public static class ConfigurationAliases
             if (!string.IsNullOrWhiteSpace(value) && string.IsNullOrWhiteSpace(configuration[key]) && !values.ContainsKey(key))
             {
                 values[key] = value;
+            }
+        }
+
+        // REDIS_SHARDS: a list of URLs (space, ';' or ',' separated) onto Realtime:Redis:Shards:0, :1, …
+        var shards = configuration["REDIS_SHARDS"];
+        if (!string.IsNullOrWhiteSpace(shards) && !configuration.GetSection("Realtime:Redis:Shards").GetChildren().Any())
+        {
+            var urls = Realtime.Redis.RedisUrl.SplitList(shards);
+            for (var i = 0; i < urls.Count; i++)
+            {
+                values[$"Realtime:Redis:Shards:{i}"] = urls[i];
             }
         }
 

@@ -10,11 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Prometheus;
 using Realtime.Core.Bus;
-using Realtime.Core.Events;
-using Realtime.Core.History;
-using Realtime.Core.Instances;
 using Realtime.Core.Options;
-using Realtime.Core.Presence;
 using Realtime.Redis;
 
 namespace Realtime.Hosting;
@@ -27,7 +23,7 @@ public static class RealtimeHostingExtensions
 
     /// <summary>
     /// The content root (the app's directory when started elsewhere, so appsettings.json is always
-    /// read), request logging that never carries a query string token, options (validated at start), the broker (Redis when clustering is on, else in-memory),
+    /// read), request logging that never carries a query string token, options (validated at start), the broker (Redis when clustering is on, else in-memory; each registers itself),
     /// a per-host Prometheus registry (with .NET runtime and process metrics) and the broker health check. Idempotent, so the dev
     /// host can compose the edge and the dispatcher in one process.
     /// </summary>
@@ -44,38 +40,22 @@ public static class RealtimeHostingExtensions
         ConfigurationAliases.Apply(builder.Configuration);
 
         builder.Services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section).ValidateDataAnnotations()
-            .Validate(o => TryParseRedis(o.Url), "Realtime:Redis:Url (REDIS_URL) is not a valid redis:// URL or StackExchange.Redis configuration string.")
-            .ValidateOnStart();
+        builder.Services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<HistoryOptions>().BindConfiguration(HistoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<PresenceOptions>().BindConfiguration(PresenceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<EventsOptions>().BindConfiguration(EventsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
 
+        // Each backend registers itself; the setting only picks which one.
         var clustering = builder.Configuration.GetValue("Realtime:EnableClustering", true);
-        if (clustering)
-        {
-            builder.Services.AddSingleton<RedisConnection>();
-            builder.Services.AddSingleton<IMessageBus, RedisMessageBus>();
-            builder.Services.AddSingleton<IHistoryStore, RedisHistoryStore>();
-            builder.Services.AddSingleton<RedisInstanceRegistry>();
-            builder.Services.AddSingleton<IEventLog, RedisEventLog>();
-            builder.Services.AddSingleton<IInstanceRegistry, ReapingInstanceRegistry>(); // removal of a dead edge emits its edge_lost events
-            builder.Services.AddSingleton<IPresenceStore, RedisPresenceStore>();
-        }
-        else
-        {
-            builder.Services.AddSingleton<InMemoryChannelLog>();
-            builder.Services.AddSingleton<IMessageBus, InMemoryMessageBus>();
-            builder.Services.AddSingleton<IHistoryStore, InMemoryHistoryStore>();
-            builder.Services.AddSingleton<IInstanceRegistry, InMemoryInstanceRegistry>();
-            builder.Services.AddSingleton<IPresenceStore, InMemoryPresenceStore>();
-        }
+        var addBroker = clustering ? Brokers.Redis : Brokers.InMemory;
+        addBroker(builder.Services);
 
         // One registry per host (not the static default) so several hosts in one test process keep their own numbers.
         builder.Services.AddSingleton(_ => Metrics.NewCustomRegistry());
         builder.Services.AddSingleton<IMetricFactory>(sp => Metrics.WithCustomRegistry(sp.GetRequiredService<CollectorRegistry>()));
         builder.Services.AddSingleton<RuntimeMetrics>();
+        builder.Services.AddSingleton<BrokerMetrics>();
 
         builder.AddRealtimeTracing();
         builder.Services.AddHealthChecks()
@@ -96,6 +76,7 @@ public static class RealtimeHostingExtensions
         endpoints.MapHealthChecks("/healthz/ready", new HealthCheckOptions
         {
             Predicate = c => c.Tags.Contains(ReadyTag),
+            ResponseWriter = HealthJson.WriteAsync,
             ResultStatusCodes =
             {
                 [HealthStatus.Healthy] = StatusCodes.Status200OK,
@@ -105,21 +86,16 @@ public static class RealtimeHostingExtensions
         }).WithDisplayName("realtime-ready");
         var registry = endpoints.ServiceProvider.GetRequiredService<CollectorRegistry>();
         endpoints.ServiceProvider.GetRequiredService<RuntimeMetrics>();
+        endpoints.ServiceProvider.GetRequiredService<BrokerMetrics>();
         endpoints.MapMetrics("/metrics", registry);
         return endpoints;
     }
 
-    private static bool TryParseRedis(string url)
+    /// <summary>The broker backends, each registering its own services.</summary>
+    private static class Brokers
     {
-        try
-        {
-            RedisUrl.Parse(url);
-            return true;
-        }
-        catch (Exception ex) when (ex is FormatException or ArgumentException)
-        {
-            return false;
-        }
+        public static readonly Action<IServiceCollection> Redis = services => services.AddRealtimeRedis();
+        public static readonly Action<IServiceCollection> InMemory = services => services.AddRealtimeInMemoryBroker();
     }
 
     private sealed class RealtimeDefaultsMarker;

@@ -27,6 +27,9 @@ public sealed class RedisChannels(string prefix)
 
     public RedisKey Idempotency(ChannelName channel, string key) => $"{Prefix}:{{{channel.Value}}}:idem:{key}";
 
+    /// <summary>The liveness probe channel of one process (pub/sub only, no keys): <c>rt:probe:{server}</c>.</summary>
+    public string ProbeName(string serverId) => $"{Prefix}:probe:{{{serverId}}}";
+
     public RedisKey Instances => $"{Prefix}:instances";
 
     public RedisKey InstanceConnections => $"{Prefix}:instances:connections";

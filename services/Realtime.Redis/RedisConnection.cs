@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Realtime.Core.Bus;
@@ -6,32 +7,78 @@ using StackExchange.Redis;
 
 namespace Realtime.Redis;
 
-/// <summary>The process's one <see cref="IConnectionMultiplexer"/>, connected lazily on first use.</summary>
+/// <summary>
+/// One Redis (a single server, a Sentinel-managed group or a Cluster) behind one
+/// <see cref="IConnectionMultiplexer"/>, connected lazily on first use. In sharded mode there is
+/// one per shard (<see cref="RedisShards"/>). Pub/sub subscriptions made here are tracked so that
+/// <see cref="ReconnectAsync"/> can move them onto a fresh connection.
+/// </summary>
 public sealed partial class RedisConnection : IAsyncDisposable
 {
-    private readonly Lazy<Task<IConnectionMultiplexer>> _multiplexer;
+    private readonly ConfigurationOptions _configuration;
     private readonly ILogger<RedisConnection> _logger;
+    private readonly ConcurrentDictionary<RedisSubscription, byte> _subscriptions = new();
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _reconnecting = new(1, 1);
+    private Task<IConnectionMultiplexer>? _current;
+    private bool _disposed;
 
     public RedisConnection(IOptions<RedisOptions> options, ILogger<RedisConnection> logger)
+        : this(options.Value, options.Value.Url, "0", logger)
     {
-        _logger = logger;
-        Channels = new RedisChannels(options.Value.Prefix);
-        OperationTimeout = TimeSpan.FromMilliseconds(options.Value.OperationTimeoutMs);
-        var configuration = RedisUrl.Parse(options.Value.Url);
-        configuration.ClientName ??= "realtime";
-        configuration.SyncTimeout = options.Value.OperationTimeoutMs;
-        configuration.AsyncTimeout = options.Value.OperationTimeoutMs;
-        configuration.ConnectTimeout = Math.Min(options.Value.OperationTimeoutMs, 5000);
-        _multiplexer = new Lazy<Task<IConnectionMultiplexer>>(() => ConnectAsync(configuration));
     }
+
+    public RedisConnection(RedisOptions options, string url, string name, ILogger<RedisConnection> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _logger = logger;
+        Name = name;
+        Channels = new RedisChannels(options.Prefix);
+        OperationTimeout = TimeSpan.FromMilliseconds(options.OperationTimeoutMs);
+        _configuration = RedisUrl.Parse(url);
+        _configuration.ClientName ??= "realtime";
+        _configuration.SyncTimeout = options.OperationTimeoutMs;
+        _configuration.AsyncTimeout = options.OperationTimeoutMs;
+        _configuration.ConnectTimeout = Math.Min(options.OperationTimeoutMs, 5000);
+        IsSentinel = !string.IsNullOrEmpty(_configuration.ServiceName);
+    }
+
+    /// <summary>The shard's label ("0" for a single Redis).</summary>
+    public string Name { get; }
 
     public RedisChannels Channels { get; }
 
     public TimeSpan OperationTimeout { get; }
 
-    public bool IsConnected => _multiplexer.IsValueCreated && _multiplexer.Value.IsCompletedSuccessfully && _multiplexer.Value.Result.IsConnected;
+    /// <summary>True when the setting named a Sentinel service (<c>redis+sentinel://…/service</c>).</summary>
+    public bool IsSentinel { get; }
 
-    public Task<IConnectionMultiplexer> GetAsync() => _multiplexer.Value;
+    public bool IsConnected => Volatile.Read(ref _current) is { IsCompletedSuccessfully: true } task && task.Result.IsConnected;
+
+    /// <summary>
+    /// True when the server is a Redis Cluster: pub/sub then uses sharded channels
+    /// (SSUBSCRIBE / SPUBLISH), so each message is handled by the one shard owning its channel's
+    /// slot instead of being broadcast across the whole cluster bus.
+    /// </summary>
+    public bool IsCluster { get; private set; }
+
+    /// <summary>Raised when subscriptions come back after a drop (StackExchange.Redis resubscribes by itself) or after <see cref="ReconnectAsync"/>.</summary>
+    public event EventHandler? SubscriptionsRestored;
+
+    /// <summary>The current multiplexer; a connection attempt that failed outright is retried on the next call.</summary>
+    public Task<IConnectionMultiplexer> GetAsync()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_current is null || _current.IsFaulted || _current.IsCanceled)
+            {
+                _current = ConnectAsync();
+            }
+
+            return _current;
+        }
+    }
 
     /// <summary>
     /// Runs one Redis operation with the operation timeout; an unreachable or silent Redis surfaces
@@ -39,6 +86,7 @@ public sealed partial class RedisConnection : IAsyncDisposable
     /// </summary>
     public async Task<T> RunAsync<T>(Func<IConnectionMultiplexer, Task<T>> operation, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(operation);
         try
         {
             var multiplexer = await GetAsync().WaitAsync(OperationTimeout, cancellationToken);
@@ -71,36 +119,119 @@ public sealed partial class RedisConnection : IAsyncDisposable
     internal static bool IsUnavailable(Exception ex) =>
         ex is RedisConnectionException or RedisTimeoutException or RedisServerException or TimeoutException or ObjectDisposedException;
 
-    /// <summary>
-    /// True when the server is a Redis Cluster: pub/sub then uses sharded channels
-    /// (SSUBSCRIBE / SPUBLISH), so each message is handled by the one shard owning its channel's
-    /// slot instead of being broadcast across the whole cluster bus.
-    /// </summary>
-    public bool IsCluster { get; private set; }
-
-    /// <summary>Raised when a subscription connection comes back (StackExchange.Redis resubscribes by itself).</summary>
-    public event EventHandler? SubscriptionsRestored;
-
     /// <summary>The pub/sub channel of a Realtime channel: sharded on a cluster, classic otherwise.</summary>
-    public RedisChannel PubSub(string channel) =>
-        IsCluster ? RedisChannel.Sharded(Channels.PubSubName(channel)) : RedisChannel.Literal(Channels.PubSubName(channel));
+    public RedisChannel PubSub(string channel) => PubSubNamed(Channels.PubSubName(channel));
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Subscribes to a pub/sub channel; messages of it are handed over in the order Redis delivered them.</summary>
+    public async Task<IAsyncDisposable> SubscribeAsync(Func<RedisChannel> channel, Action<RedisValue> handler, CancellationToken cancellationToken)
     {
-        if (_multiplexer.IsValueCreated && _multiplexer.Value.IsCompletedSuccessfully)
+        ArgumentNullException.ThrowIfNull(channel);
+        var subscription = new RedisSubscription(this, channel, handler);
+        await RunAsync(multiplexer => subscription.AttachAsync(multiplexer), cancellationToken);
+        _subscriptions[subscription] = 0;
+        return subscription;
+    }
+
+    /// <summary>
+    /// Replaces the multiplexer with a freshly connected one and moves every subscription onto it,
+    /// then raises <see cref="SubscriptionsRestored"/>: the cure for a subscription connection that
+    /// is open but silent (a wedged socket after a failover), which StackExchange.Redis cannot see.
+    /// </summary>
+    public async Task ReconnectAsync(CancellationToken cancellationToken)
+    {
+        if (!await _reconnecting.WaitAsync(0, cancellationToken))
         {
-            await _multiplexer.Value.Result.DisposeAsync();
+            return; // one at a time; the running one does the work
+        }
+
+        try
+        {
+            Task<IConnectionMultiplexer>? old;
+            Task<IConnectionMultiplexer> fresh;
+            lock (_gate)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                old = _current;
+                fresh = _current = ConnectAsync();
+            }
+
+            Log.Reconnecting(_logger, Name);
+            var multiplexer = await fresh.WaitAsync(cancellationToken);
+            foreach (var subscription in _subscriptions.Keys)
+            {
+                try
+                {
+                    await subscription.AttachAsync(multiplexer).WaitAsync(OperationTimeout, cancellationToken);
+                }
+                catch (Exception ex) when (IsUnavailable(ex))
+                {
+                    Log.ResubscribeFailed(_logger, Name, ex); // the multiplexer resubscribes when it reconnects
+                }
+            }
+
+            if (old is { IsCompletedSuccessfully: true })
+            {
+                _ = CloseQuietlyAsync(old.Result);
+            }
+
+            SubscriptionsRestored?.Invoke(this, EventArgs.Empty);
+        }
+        finally
+        {
+            _reconnecting.Release();
         }
     }
 
-    private async Task<IConnectionMultiplexer> ConnectAsync(ConfigurationOptions configuration)
+    public async ValueTask DisposeAsync()
     {
-        Log.Connecting(_logger, configuration.EndPoints);
-        var multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration);
-        multiplexer.ConnectionFailed += (_, e) => Log.ConnectionFailed(_logger, e.EndPoint, e.FailureType, e.Exception);
+        Task<IConnectionMultiplexer>? current;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            current = _current;
+        }
+
+        if (current is { IsCompletedSuccessfully: true })
+        {
+            await current.Result.DisposeAsync();
+        }
+
+        _reconnecting.Dispose();
+    }
+
+    internal RedisChannel PubSubNamed(string name) => IsCluster ? RedisChannel.Sharded(name) : RedisChannel.Literal(name);
+
+    internal void Forget(RedisSubscription subscription) => _subscriptions.TryRemove(subscription, out _);
+
+    private static async Task CloseQuietlyAsync(IConnectionMultiplexer multiplexer)
+    {
+        try
+        {
+            await multiplexer.CloseAsync(allowCommandsToComplete: false);
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            // it was broken already
+        }
+        finally
+        {
+            await multiplexer.DisposeAsync();
+        }
+    }
+
+    private async Task<IConnectionMultiplexer> ConnectAsync()
+    {
+        Log.Connecting(_logger, Name, _configuration.EndPoints, _configuration.ServiceName ?? "-");
+        var multiplexer = await ConnectionMultiplexer.ConnectAsync(_configuration.Clone());
+        multiplexer.ConnectionFailed += (_, e) => Log.ConnectionFailed(_logger, Name, e.EndPoint, e.FailureType, e.Exception);
         multiplexer.ConnectionRestored += (_, e) =>
         {
-            Log.ConnectionRestored(_logger, e.EndPoint);
+            Log.ConnectionRestored(_logger, Name, e.EndPoint);
             if (e.ConnectionType == ConnectionType.Subscription)
             {
                 SubscriptionsRestored?.Invoke(this, EventArgs.Empty);
@@ -117,16 +248,22 @@ public sealed partial class RedisConnection : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Connecting to Redis at {Endpoints}")]
-        public static partial void Connecting(ILogger logger, IEnumerable<System.Net.EndPoint> endpoints);
+        [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Connecting to Redis shard {Shard} at {Endpoints} (Sentinel service {Service})")]
+        public static partial void Connecting(ILogger logger, string shard, IEnumerable<System.Net.EndPoint> endpoints, string service);
 
-        [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Redis connection to {Endpoint} failed ({FailureType})")]
-        public static partial void ConnectionFailed(ILogger logger, System.Net.EndPoint? endpoint, ConnectionFailureType failureType, Exception? exception);
+        [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Redis shard {Shard}: connection to {Endpoint} failed ({FailureType})")]
+        public static partial void ConnectionFailed(ILogger logger, string shard, System.Net.EndPoint? endpoint, ConnectionFailureType failureType, Exception? exception);
 
-        [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Redis connection to {Endpoint} restored")]
-        public static partial void ConnectionRestored(ILogger logger, System.Net.EndPoint? endpoint);
+        [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Redis shard {Shard}: connection to {Endpoint} restored")]
+        public static partial void ConnectionRestored(ILogger logger, string shard, System.Net.EndPoint? endpoint);
 
         [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Redis Cluster detected: using sharded pub/sub (SSUBSCRIBE/SPUBLISH)")]
         public static partial void ClusterMode(ILogger logger);
+
+        [LoggerMessage(EventId = 104, Level = LogLevel.Warning, Message = "Redis shard {Shard}: replacing the connection (subscriptions move to the new one)")]
+        public static partial void Reconnecting(ILogger logger, string shard);
+
+        [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "Redis shard {Shard}: a subscription could not be moved to the new connection yet")]
+        public static partial void ResubscribeFailed(ILogger logger, string shard, Exception exception);
     }
 }

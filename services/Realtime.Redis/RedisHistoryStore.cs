@@ -5,11 +5,12 @@ using StreamPosition = Realtime.Core.History.StreamPosition;
 
 namespace Realtime.Redis;
 
-/// <summary>Reads history streams written by the publish script, in one atomic script call.</summary>
-public sealed class RedisHistoryStore(RedisConnection connection) : IHistoryStore
+/// <summary>Reads history streams written by the publish script (on the channel's shard), in one atomic script call.</summary>
+public sealed class RedisHistoryStore(RedisShards shards) : IHistoryStore
 {
     public async Task<HistoryPage> ReadAsync(ChannelName channel, ulong sinceOffset, int limit, HistoryPolicy policy, CancellationToken cancellationToken = default)
     {
+        var connection = shards.For(channel);
         var result = await connection.RunOnDatabaseAsync(
             db => db.ScriptEvaluateAsync(
                 RedisScripts.History,

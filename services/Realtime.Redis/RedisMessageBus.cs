@@ -9,21 +9,38 @@ namespace Realtime.Redis;
 
 /// <summary>
 /// The clustered bus: publish runs the publish script (offset + history + PUBLISH in one
-/// step); subscribe uses an ordered <see cref="ChannelMessageQueue"/> per channel so that
-/// messages of one channel are handed over in the order Redis delivered them.
+/// step) on the channel's shard; subscribe uses an ordered <see cref="ChannelMessageQueue"/> per
+/// channel on that shard, so that messages of one channel are handed over in the order Redis
+/// delivered them.
 /// </summary>
-public sealed class RedisMessageBus(RedisConnection connection) : IMessageBus
+public sealed class RedisMessageBus(RedisShards shards) : IMessageBus
 {
-    public bool IsConnected => connection.IsConnected;
+    /// <summary>True while at least one shard is connected (a shard that is down affects only its channels).</summary>
+    public bool IsConnected => shards.All.Any(s => s.IsConnected);
 
     public event EventHandler? SubscriptionsRestored
     {
-        add => connection.SubscriptionsRestored += value;
-        remove => connection.SubscriptionsRestored -= value;
+        add
+        {
+            foreach (var shard in shards.All)
+            {
+                shard.SubscriptionsRestored += value;
+            }
+        }
+
+        remove
+        {
+            foreach (var shard in shards.All)
+            {
+                shard.SubscriptionsRestored -= value;
+            }
+        }
     }
 
     public async Task<PublishResult> PublishAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(message);
+        var connection = shards.For(message.Channel);
         var options = message.Options;
         var policy = options.History;
         var channel = message.Channel.Value;
@@ -53,6 +70,11 @@ public sealed class RedisMessageBus(RedisConnection connection) : IMessageBus
             ]),
             cancellationToken);
 
+        if (connection.IsSentinel)
+        {
+            await WaitForReplicaAsync(connection, cancellationToken);
+        }
+
         var parts = (RedisResult[])result!;
         var deduplicated = (long)parts[0] == 1;
         var text = (string)parts[1]!;
@@ -64,30 +86,25 @@ public sealed class RedisMessageBus(RedisConnection connection) : IMessageBus
             deduplicated);
     }
 
-    public async Task<IAsyncDisposable> SubscribeAsync(ChannelName channel, Action<ReadOnlyMemory<byte>> handler, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// With Sentinel, a publish is confirmed only once a replica has it (WAIT 1): a write the primary
+    /// accepted but no replica saw is lost when a failover promotes the replica, and its offset
+    /// would be handed out again. Unconfirmed publishes answer UNAVAILABLE (the outcome is unknown,
+    /// as after any timeout), never a success that the next primary does not know about.
+    /// </summary>
+    private static async Task WaitForReplicaAsync(RedisConnection connection, CancellationToken cancellationToken)
     {
-        var queue = await connection.RunAsync(multiplexer => multiplexer.GetSubscriber().SubscribeAsync(connection.PubSub(channel.Value)), cancellationToken);
-        queue.OnMessage(message => handler((byte[])message.Message!));
-        return new Subscription(queue);
+        var timeoutMs = (long)Math.Max(50, connection.OperationTimeout.TotalMilliseconds / 2);
+        var replicas = await connection.RunOnDatabaseAsync(db => db.ExecuteAsync("WAIT", 1, timeoutMs), cancellationToken);
+        if ((long)replicas < 1)
+        {
+            throw new BusUnavailableException("No replica confirmed the publish in time (a Sentinel failover may be under way); its outcome is unknown.");
+        }
     }
 
-    private sealed class Subscription(ChannelMessageQueue queue) : IAsyncDisposable
+    public Task<IAsyncDisposable> SubscribeAsync(ChannelName channel, Action<ReadOnlyMemory<byte>> handler, CancellationToken cancellationToken = default)
     {
-        private int _disposed;
-
-        public async ValueTask DisposeAsync()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                try
-                {
-                    await queue.UnsubscribeAsync();
-                }
-                catch (Exception ex) when (RedisConnection.IsUnavailable(ex))
-                {
-                    // The connection is gone; the server dropped the subscription with it.
-                }
-            }
-        }
+        var connection = shards.For(channel);
+        return connection.SubscribeAsync(() => connection.PubSub(channel.Value), value => handler((byte[])value!), cancellationToken);
     }
 }

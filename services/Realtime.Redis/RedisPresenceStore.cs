@@ -8,13 +8,23 @@ namespace Realtime.Redis;
 /// Presence in Redis: per channel a hash of connection id → "user\tserver" and a sorted set of
 /// expiries (server time), both under the channel's hash tag. Reads prune expired entries.
 /// </summary>
-public sealed class RedisPresenceStore(RedisConnection connection) : IPresenceStore
+public sealed class RedisPresenceStore(RedisShards shards) : IPresenceStore
 {
-    public Task AddAsync(IReadOnlyCollection<(ChannelName Channel, PresenceEntry Entry)> entries, TimeSpan ttl, CancellationToken cancellationToken = default) =>
-        connection.RunOnDatabaseAsync(db => Task.WhenAll(AddCalls(db, entries, ttl)), cancellationToken);
+    /// <summary>Adds or refreshes entries, grouped by shard (one shard being down fails only its part).</summary>
+    public Task AddAsync(IReadOnlyCollection<(ChannelName Channel, PresenceEntry Entry)> entries, TimeSpan ttl, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (shards.Count == 1)
+        {
+            return AddAsync(shards.First, entries, ttl, cancellationToken);
+        }
+
+        return Task.WhenAll(entries.GroupBy(e => shards.IndexOf(e.Channel.Value)).Select(g => AddAsync(shards.All[g.Key], [.. g], ttl, cancellationToken)));
+    }
 
     public async Task<bool> TryAddAsync(ChannelName channel, PresenceEntry entry, TimeSpan ttl, int cap, CancellationToken cancellationToken = default)
     {
+        var connection = shards.For(channel);
         var result = await connection.RunOnDatabaseAsync(
             db => db.ScriptEvaluateAsync(
                 RedisScripts.PresenceTryAdd,
@@ -24,15 +34,19 @@ public sealed class RedisPresenceStore(RedisConnection connection) : IPresenceSt
         return (long)result == 1;
     }
 
-    public Task RemoveAsync(ChannelName channel, string connectionId, CancellationToken cancellationToken = default) =>
-        connection.RunOnDatabaseAsync(
+    public Task RemoveAsync(ChannelName channel, string connectionId, CancellationToken cancellationToken = default)
+    {
+        var connection = shards.For(channel);
+        return connection.RunOnDatabaseAsync(
             db => Task.WhenAll(
                 db.HashDeleteAsync(connection.Channels.Presence(channel.Value), connectionId),
                 db.SortedSetRemoveAsync(connection.Channels.PresenceExpiry(channel.Value), connectionId)),
             cancellationToken);
+    }
 
     public async Task<IReadOnlyList<PresenceEntry>> GetAsync(ChannelName channel, CancellationToken cancellationToken = default)
     {
+        var connection = shards.For(channel);
         var result = await connection.RunOnDatabaseAsync(
             db => db.ScriptEvaluateAsync(RedisScripts.PresenceGet, [connection.Channels.Presence(channel.Value), connection.Channels.PresenceExpiry(channel.Value)]),
             cancellationToken);
@@ -47,7 +61,10 @@ public sealed class RedisPresenceStore(RedisConnection connection) : IPresenceSt
         return [.. entries.OrderBy(e => e.UserId, StringComparer.Ordinal).ThenBy(e => e.ConnectionId, StringComparer.Ordinal)];
     }
 
-    private IEnumerable<Task<RedisResult>> AddCalls(IDatabase db, IReadOnlyCollection<(ChannelName Channel, PresenceEntry Entry)> entries, TimeSpan ttl) =>
+    private static Task<RedisResult[]> AddAsync(RedisConnection connection, IReadOnlyCollection<(ChannelName Channel, PresenceEntry Entry)> entries, TimeSpan ttl, CancellationToken cancellationToken) =>
+        connection.RunOnDatabaseAsync(db => Task.WhenAll(AddCalls(connection, db, entries, ttl)), cancellationToken);
+
+    private static IEnumerable<Task<RedisResult>> AddCalls(RedisConnection connection, IDatabase db, IReadOnlyCollection<(ChannelName Channel, PresenceEntry Entry)> entries, TimeSpan ttl) =>
         entries.GroupBy(e => e.Channel).SelectMany(group => group.Chunk(200).Select(chunk =>
         {
             var args = new List<RedisValue>(1 + (chunk.Length * 2)) { (long)ttl.TotalMilliseconds };

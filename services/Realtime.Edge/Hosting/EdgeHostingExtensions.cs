@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Realtime.Edge.Auth;
 using Realtime.Edge.Connections;
 using Realtime.Edge.Events;
+using Realtime.Edge.Liveness;
 using Realtime.Edge.Presence;
 using Realtime.Edge.Subscriptions;
 using Realtime.Hosting;
@@ -58,6 +59,7 @@ internal static class EdgeHostingExtensions
         builder.Services.AddSingleton<ResyncService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ResyncService>());
         builder.Services.AddHealthChecks().AddCheck<DrainHealthCheck>("drain", tags: [RealtimeHostingExtensions.ReadyTag]);
+        builder.Services.AddPubSubLiveness();
         return builder;
     }
 

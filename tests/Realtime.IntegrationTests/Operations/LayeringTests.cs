@@ -21,10 +21,10 @@ public sealed class LayeringTests
         // Service defaults shared by the services.
         ["Realtime.Hosting"] = ["Realtime.Core", "Realtime.Redis", "Microsoft.AspNetCore.App", "prometheus-net.AspNetCore",
             "OpenTelemetry.Extensions.Hosting", "OpenTelemetry.Instrumentation.AspNetCore", "OpenTelemetry.Exporter.OpenTelemetryProtocol", "OpenTelemetry.Exporter.Console"],
-        // The services: each on Hosting, never on each other.
+        // The services: each on Hosting, never on each other; only the operator talks to Kubernetes.
         ["Realtime.Edge"] = ["Realtime.Hosting", "Microsoft.IdentityModel.JsonWebTokens"],
         ["Realtime.Dispatcher"] = ["Realtime.Hosting", "Realtime.Contracts", "Grpc.AspNetCore", "Grpc.AspNetCore.HealthChecks", "Grpc.AspNetCore.Server.Reflection",
-            "Microsoft.AspNetCore.Grpc.JsonTranscoding", "KubernetesClient"],
+            "Microsoft.AspNetCore.Grpc.JsonTranscoding", "CloudNative.CloudEvents", "CloudNative.CloudEvents.SystemTextJson"],
         ["Realtime.Operator"] = ["Realtime.Hosting", "KubernetesClient"],
         // Only the dev host composes services.
         ["Realtime.DevHost"] = ["Realtime.Edge", "Realtime.Dispatcher"],

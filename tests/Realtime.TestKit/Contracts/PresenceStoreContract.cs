@@ -1,14 +1,11 @@
 using Realtime.Core.Channels;
-using Microsoft.Extensions.Logging.Abstractions;
-using Realtime.Core.Options;
 using Realtime.Core.Presence;
-using Realtime.Redis;
-using Realtime.TestKit;
+using Xunit;
 
-namespace Realtime.Core.Tests.Presence;
+namespace Realtime.TestKit.Contracts;
 
-/// <summary>One presence contract, run against the in-memory store and real Redis.</summary>
-public abstract class PresenceStoreContractTests : IAsyncLifetime
+/// <summary>The <see cref="IPresenceStore"/> contract, run against the in-memory store and real Redis.</summary>
+public abstract class PresenceStoreContract : IAsyncLifetime
 {
     protected IPresenceStore Store { get; set; } = null!;
 
@@ -18,6 +15,12 @@ public abstract class PresenceStoreContractTests : IAsyncLifetime
 
     protected static ChannelName C(string name) =>
         name.StartsWith("conns:", StringComparison.Ordinal) ? ChannelName.UserConnections(name["conns:".Length..]) : ChannelName.Parse(name);
+
+    /// <summary>
+    /// Lets <paramref name="ttl"/> pass and waits until <paramref name="expired"/> holds: a store on a
+    /// manual clock advances it; a store on the server's clock (Redis) polls until the server's time passed.
+    /// </summary>
+    protected abstract Task ExpireAsync(TimeSpan ttl, Func<Task<bool>> expired);
 
     [Fact]
     public async Task Add_Get_Remove()
@@ -36,9 +39,10 @@ public abstract class PresenceStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task Entries_NotRefreshed_Expire_RefreshedOnesStay()
     {
-        await Store.AddAsync([(C("room:e"), new PresenceEntry("old", "u1", "dead-edge"))], TimeSpan.FromMilliseconds(300));
+        var ttl = TimeSpan.FromMilliseconds(300);
+        await Store.AddAsync([(C("room:e"), new PresenceEntry("old", "u1", "dead-edge"))], ttl);
         await Store.AddAsync([(C("room:e"), new PresenceEntry("live", "u2", "edge"))], TimeSpan.FromMinutes(1));
-        await Eventually.TrueAsync(async () => (await Store.GetAsync(C("room:e"))).Count == 1, because: "the unrefreshed entry expires");
+        await ExpireAsync(ttl, async () => (await Store.GetAsync(C("room:e"))).Count == 1);
         Assert.Equal("live", (await Store.GetAsync(C("room:e")))[0].ConnectionId);
     }
 
@@ -57,44 +61,5 @@ public abstract class PresenceStoreContractTests : IAsyncLifetime
         var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Store.TryAddAsync(C("conns:v"), new PresenceEntry($"v{i}", "v", "edge"), ttl, 5)));
         Assert.Equal(5, results.Count(r => r));
         Assert.Equal(5, (await Store.GetAsync(C("conns:v"))).Count);
-    }
-}
-
-public sealed class InMemoryPresenceStoreTests : PresenceStoreContractTests
-{
-    public override Task InitializeAsync()
-    {
-        Store = new InMemoryPresenceStore(TimeProvider.System);
-        return Task.CompletedTask;
-    }
-}
-
-public sealed class RedisPresenceStoreTests : PresenceStoreContractTests
-{
-    private RedisConnection _connection = null!;
-
-    public override async Task InitializeAsync()
-    {
-        var redis = await RedisServer.GetAsync();
-        _connection = new RedisConnection(Microsoft.Extensions.Options.Options.Create(new RedisOptions { Url = redis.Url, Prefix = "p" + Guid.NewGuid().ToString("N")[..8] }), NullLogger<RedisConnection>.Instance);
-        Store = new RedisPresenceStore(_connection);
-    }
-
-    public override async Task DisposeAsync() => await _connection.DisposeAsync();
-
-    [Fact]
-    public async Task ExpiredEntries_AreRemovedOnWrite_NotOnlyOnRead()
-    {
-        // A room nobody queries: live members keep extending the key's TTL, so expired members
-        // (ghosts of connections whose edge died) must go when entries are written.
-        await Store.AddAsync([(C("room:g"), new PresenceEntry("ghost", "u1", "dead-edge"))], TimeSpan.FromMilliseconds(200));
-        await Task.Delay(400);
-        await Store.AddAsync([(C("room:g"), new PresenceEntry("live", "u2", "edge"))], TimeSpan.FromMinutes(1));
-
-        var redis = await RedisServer.GetAsync();
-        await using var mux = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(RedisUrl.Parse(redis.Url));
-        var db = mux.GetDatabase();
-        Assert.Equal(["live"], (await db.HashKeysAsync(_connection.Channels.Presence("room:g"))).Select(k => (string)k!));
-        Assert.Equal(1, await db.SortedSetLengthAsync(_connection.Channels.PresenceExpiry("room:g")));
     }
 }
