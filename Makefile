@@ -53,9 +53,9 @@ bench-one:
 	dotnet run -c Release --project bench/Realtime.Bench -- $(ARGS)
 
 images:
-	docker build -f services/Realtime.Edge/Dockerfile -t realtime-edge:dev .
-	docker build -f services/Realtime.Dispatcher/Dockerfile -t realtime-dispatcher:dev .
-	docker build -f services/Realtime.Operator/Dockerfile -t realtime-operator:dev .
+	docker build --build-arg SERVICE=Realtime.Edge -t realtime-edge:dev .
+	docker build --build-arg SERVICE=Realtime.Dispatcher -t realtime-dispatcher:dev .
+	docker build --build-arg SERVICE=Realtime.Operator -t realtime-operator:dev .
 
 deploy:
 	skaffold run -p dev

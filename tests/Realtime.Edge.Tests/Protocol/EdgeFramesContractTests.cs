@@ -33,12 +33,14 @@ public sealed class EdgeFramesContractTests
                 { "msg with data that is not JSON", Frames.Message(new Envelope { Channel = "room:a", Event = "e", Id = "x", Data = ByteString.CopyFromUtf8("\nnot json") }, StreamPosition.None) },
                 { "unsubscribed", Frames.Unsubscribed(ChannelName.Parse("room:vip"), "token_expired") },
                 { "reconnect", Frames.Reconnect(1800, "draining") },
+                { "join", Frames.Join(ChannelName.Parse("room:lobby"), "alice", "c1") },
+                { "leave", Frames.Leave(ChannelName.Parse("room:lobby"), "alice", "c1") },
             };
         }
     }
 
     /// <summary>The frame writers of <see cref="Frames"/> that <see cref="EdgeFrames"/> exercises.</summary>
-    private static readonly string[] Covered = ["Ping", "Welcome", "Ok", "SubscribeOk", "Error", "Message", "Unsubscribed", "Reconnect"];
+    private static readonly string[] Covered = ["Ping", "Welcome", "Ok", "SubscribeOk", "Error", "Message", "Unsubscribed", "Reconnect", "Join", "Leave"];
 
     public static TheoryData<string> ErrorCodeValues =>
         [.. typeof(ErrorCodes).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!)];
