@@ -10,6 +10,8 @@ mkdir -p "$LOG_DIR"
 
 need_apt=()
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+# tests/Realtime.Redis.Tests: Sentinel failover (RedisSentinelGroup).
+command -v redis-sentinel >/dev/null 2>&1 || need_apt+=(redis-sentinel)
 command -v go >/dev/null 2>&1 || need_apt+=(golang-go)
 [ -d /usr/share/gocode/src/github.com/Masterminds/sprig ] || need_apt+=(golang-github-masterminds-sprig-dev)
 [ -d /usr/share/gocode/src/gopkg.in/yaml.v3 ] || need_apt+=(golang-gopkg-yaml.v3-dev)
@@ -34,6 +36,12 @@ echo "== dotnet build"
 if ! dotnet build Realtime.sln -nologo -v quiet 2>&1 | tee "$LOG_DIR/build.log" | grep -E "error|warn" ; then :; fi
 if ! grep -q "Build succeeded" "$LOG_DIR/build.log" || grep -qE "[1-9][0-9]* Error\(s\)" "$LOG_DIR/build.log"; then
   echo "!! build failed"; tail -30 "$LOG_DIR/build.log"; echo "Summary: 0 passed, 1 failed, 0 skipped"; exit 1
+fi
+
+echo "== dotnet format --verify-no-changes (style, imports, whitespace: .editorconfig)"
+if ! dotnet format Realtime.sln --verify-no-changes --no-restore >"$LOG_DIR/format.log" 2>&1; then
+  echo "!! dotnet format found changes to make (run: dotnet format Realtime.sln)"; grep -E "error|warning" "$LOG_DIR/format.log" | head -20
+  broken=$((broken + 1))
 fi
 
 echo "== dotnet test"

@@ -1,4 +1,3 @@
-using Realtime.Core.Channels;
 using System.Net.WebSockets;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
@@ -6,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using Realtime.Core.Bus;
+using Realtime.Core.Channels;
 using Realtime.Core.Options;
 using Realtime.Edge;
 using Realtime.Edge.Auth;

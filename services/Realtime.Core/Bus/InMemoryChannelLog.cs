@@ -1,5 +1,5 @@
-using Realtime.Core.Messages;
 using Realtime.Core.History;
+using Realtime.Core.Messages;
 
 namespace Realtime.Core.Bus;
 

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using Grpc.AspNetCore.Server;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Grpc.JsonTranscoding;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Realtime.Dispatcher.Hosting;
 

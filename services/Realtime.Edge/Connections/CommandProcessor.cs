@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Options;
 using Realtime.Core.Bus;
 using Realtime.Core.Channels;
-using Realtime.Core.Messages;
 using Realtime.Core.History;
+using Realtime.Core.Messages;
 using Realtime.Core.Options;
 using Realtime.Edge.Auth;
 using Realtime.Edge.Events;

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
 using Realtime.Core.Channels;
-using Realtime.Core.Messages;
 using Realtime.Core.History;
+using Realtime.Core.Messages;
 
 namespace Realtime.Edge.Protocol;
 

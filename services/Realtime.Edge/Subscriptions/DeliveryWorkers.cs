@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using Realtime.Core.Channels;
 using Microsoft.Extensions.Options;
+using Realtime.Core.Channels;
 using Realtime.Core.Messages;
 using Realtime.Core.Telemetry;
 using Realtime.Edge.Hosting;

@@ -1,7 +1,7 @@
 using System.Text;
 using Google.Protobuf;
-using Realtime.Core.Messages;
 using Realtime.Core.History;
+using Realtime.Core.Messages;
 
 namespace Realtime.Core.Tests.Messages;
 

@@ -1,7 +1,7 @@
-using Realtime.Core.Channels;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Prometheus;
+using Realtime.Core.Channels;
 using Realtime.Core.Options;
 using Realtime.Core.Presence;
 using Realtime.Edge.Auth;

@@ -1,8 +1,8 @@
-using Realtime.Core.Channels;
-using Realtime.Core.History;
 using System.Net.WebSockets;
 using System.Text;
 using Prometheus;
+using Realtime.Core.Channels;
+using Realtime.Core.History;
 using Realtime.Edge.Auth;
 using Realtime.Edge.Connections;
 using Realtime.Edge.Subscriptions;

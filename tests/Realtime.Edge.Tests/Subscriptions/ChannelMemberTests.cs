@@ -1,7 +1,7 @@
-using Realtime.Core.Channels;
 using System.Net.WebSockets;
 using System.Text;
 using Prometheus;
+using Realtime.Core.Channels;
 using Realtime.Edge.Auth;
 using Realtime.Edge.Connections;
 using Realtime.Edge.Subscriptions;

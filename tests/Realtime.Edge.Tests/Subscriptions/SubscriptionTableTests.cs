@@ -1,9 +1,9 @@
-using Realtime.Core.Channels;
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Prometheus;
 using Realtime.Core.Bus;
+using Realtime.Core.Channels;
 using Realtime.Edge.Auth;
 using Realtime.Edge.Connections;
 using Realtime.Edge.Hosting;

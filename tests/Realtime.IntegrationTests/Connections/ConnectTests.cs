@@ -1,6 +1,6 @@
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
 using System.Net.WebSockets;
+using Microsoft.Extensions.DependencyInjection;
 using Realtime.Edge.Connections;
 using Realtime.TestKit;
 
