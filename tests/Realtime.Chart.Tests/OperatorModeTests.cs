@@ -136,6 +136,7 @@ public sealed class OperatorModeTests(ChartRenderer renderer)
         Assert.Equal(new ExposureSpec().Type, Default<string>(spec.Properties["exposure"].Properties["type"]));
         Assert.Equal(new ExposureSpec().WebSocketTimeoutSeconds, Default<int>(spec.Properties["exposure"].Properties["webSocketTimeoutSeconds"]));
         Assert.Equal(new RedisSpec().Mode, Default<string>(spec.Properties["redis"].Properties["mode"]));
+        Assert.Equal(new RedisSpec().SentinelPort, Default<int>(spec.Properties["redis"].Properties["sentinelPort"]));
         Assert.Equal(new UpgradeSpec().MaxSurge, Default<string>(spec.Properties["upgrade"].Properties["maxSurge"]));
     }
 
@@ -145,7 +146,18 @@ public sealed class OperatorModeTests(ChartRenderer renderer)
         """{"spec":{"edge":{"replicas":3,"autoscaling":{"enabled":false}},"exposure":{"type":"Gateway","gatewayName":"public"}}}""",
         """{"spec":{"edge":{"maxConnections":20000,"resources":{"limits":{"memory":"1Gi"}}},"redis":{"mode":"Sentinel","prefix":"blue-1"},"history":{"namespaces":{"room":{"maxMessages":100,"ttlSeconds":600}}}}}""",
         """{"spec":{"networkPolicy":{"enabled":true,"edgeIngressNamespaceLabels":{"team":"ingress"}},"upgrade":{"maxSurge":"1"}}}""",
+        """{"spec":{"redis":{"mode":"Sharded","sentinelPort":26380}}}""",
     };
+
+    [Fact]
+    public void RedisMode_ReachesTheSpec_AndShardedGivesTheServicesTheShardList()
+    {
+        var cluster = DefaultCluster(Render("--set", "redis.mode=Sharded"));
+        Assert.Equal("Sharded", cluster.Spec.Redis.Mode);
+        var edge = DesiredState.Build(cluster, Images).EdgeDeployment.Spec.Template.Spec.Containers[0];
+        Assert.Contains(edge.Env, e => e.Name == "REDIS_SHARDS");
+        Assert.Equal(26379, DefaultCluster(Render("--set", "redis.mode=Sentinel")).Spec.Redis.SentinelPort);
+    }
 
     public static TheoryData<string, string> BadExamples => new()
     {
@@ -155,6 +167,7 @@ public sealed class OperatorModeTests(ChartRenderer renderer)
         { """{"spec":{"redis":{"prefix":"not a prefix!"}}}""", "prefix pattern" },
         { """{"spec":{"edge":{"autoscaling":{"targetCpuUtilization":150}}}}""", "cpu maximum 100" },
         { """{"spec":{"redis":{"mode":"Cluster2"}}}""", "redis mode enum" },
+        { """{"spec":{"redis":{"sentinelPort":0}}}""", "sentinel port minimum" },
         { """{"spec":{"history":{"namespaces":{"room":{"maxMessages":-1,"ttlSeconds":1}}}}}""", "history minimum" },
         { """{"spec":{"auth":{"hmacSecret":{"name":"x"}}}}""", "secret ref needs key" },
     };

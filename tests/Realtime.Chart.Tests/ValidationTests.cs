@@ -40,6 +40,24 @@ public sealed class ValidationTests(ChartRenderer renderer)
         AssertFails(renderer.Render("--set", "redis.url=http://redis:6379"), "redis");
 
     [Fact]
+    public void Render_UnknownRedisMode_SchemaRejects() =>
+        AssertFails(RenderWith("redis.mode=Clustered"), "mode");
+
+    [Fact]
+    public void Render_ShardedAndSentinelUrls_AreAccepted_ShardedReachesTheServicesAsTheShardList()
+    {
+        var sharded = renderer.RenderOk("--set", "redis.mode=Sharded", "--set", "redis.url=redis://a:6379 redis+sentinel://s1:26379/b");
+        foreach (var container in new[] { sharded.EdgeContainer, sharded.DispatcherContainer })
+        {
+            Assert.Equal("redis-url", Assert.Single(container.Env, e => e.Name == "REDIS_SHARDS").ValueFrom.SecretKeyRef.Key);
+            Assert.DoesNotContain(container.Env, e => e.Name == "REDIS_URL");
+        }
+
+        var sentinel = renderer.RenderOk("--set", "redis.mode=Sentinel", "--set", "redis.url=redis+sentinel://s1:26379\\,s2:26379/mymaster");
+        Assert.Contains(sentinel.EdgeContainer.Env, e => e.Name == "REDIS_URL");
+    }
+
+    [Fact]
     public void Render_KedaAndConnectionsBothEnabled_Fails() =>
         AssertFails(RenderWith("edge.autoscaling.connections.enabled=true", "edge.autoscaling.keda.enabled=true"),
             "mutually exclusive");

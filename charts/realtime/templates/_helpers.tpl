@@ -168,7 +168,7 @@ values are stable (lookup), so they are not part of it.
       fieldPath: metadata.namespace
 - name: ENABLE_WEBSOCKET_CLUSTERING
   value: "true"
-- name: REDIS_URL
+- name: {{ eq .Values.redis.mode "Sharded" | ternary "REDIS_SHARDS" "REDIS_URL" }}
   valueFrom:
     secretKeyRef:
       name: {{ include "realtime.redis.secretName" . }}

@@ -14,8 +14,11 @@ edge Deployment, so every render runs them. Each message names the values to cha
 {{- if not (or $v.redis.url $v.redis.existingSecret $v.devRedis.enabled) }}
 {{- fail "redis: set redis.url (e.g. --set redis.url=redis://redis:6379) or redis.existingSecret (a Secret with key redis.existingSecretKey)" }}
 {{- end }}
-{{- if and $v.redis.url (not (regexMatch "^rediss?://" $v.redis.url)) }}
-{{- fail (printf "redis.url must start with redis:// or rediss://, got %q" $v.redis.url) }}
+{{- if not (has $v.redis.mode (list "Standalone" "Sentinel" "Cluster" "Sharded")) }}
+{{- fail (printf "redis.mode must be Standalone, Sentinel, Cluster or Sharded, got %q" $v.redis.mode) }}
+{{- end }}
+{{- if and $v.redis.url (not (regexMatch "^rediss?(\\+sentinel)?://" $v.redis.url)) }}
+{{- fail (printf "redis.url must start with redis://, rediss:// or redis+sentinel:// (Sharded: a list of such URLs), got %q" $v.redis.url) }}
 {{- end }}
 
 {{- if and $v.auth.hmacSecret $v.auth.existingSecret }}

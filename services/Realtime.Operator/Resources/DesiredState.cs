@@ -136,7 +136,8 @@ internal static class DesiredState
         yield return Env("ENABLE_WEBSOCKET_CLUSTERING", "true");
         if (cluster.Spec.Redis.UrlSecret.Name is not null)
         {
-            yield return FromSecret("REDIS_URL", cluster.Spec.Redis.UrlSecret);
+            // Sharded: the secret holds the shard list, which the services read as REDIS_SHARDS.
+            yield return FromSecret(IsSharded(cluster) ? "REDIS_SHARDS" : "REDIS_URL", cluster.Spec.Redis.UrlSecret);
         }
 
         yield return Env("Realtime__Redis__Prefix", RedisPrefix(cluster));
@@ -150,6 +151,8 @@ internal static class DesiredState
             yield return Env($"Realtime__History__Namespaces__{name}__TtlSeconds", policy.TtlSeconds.ToString(CultureInfo.InvariantCulture));
         }
     }
+
+    private static bool IsSharded(RealtimeCluster cluster) => string.Equals(cluster.Spec.Redis.Mode, "Sharded", StringComparison.Ordinal);
 
     /// <summary>The cluster's Redis key prefix (Redis prefixes are at most 32 characters).</summary>
     public static string RedisPrefix(RealtimeCluster cluster)
@@ -409,7 +412,13 @@ internal static class DesiredState
     private static V1NetworkPolicy NetworkPolicy(RealtimeCluster cluster, string component, List<V1NetworkPolicyIngressRule> ingress)
     {
         var policy = cluster.Spec.NetworkPolicy;
-        var redis = new V1NetworkPolicyEgressRule { Ports = [TcpPort(cluster.Spec.Redis.Port)] };
+        var redisPorts = new List<V1NetworkPolicyPort> { TcpPort(cluster.Spec.Redis.Port) };
+        if (cluster.Spec.Redis.Mode is "Sentinel" or "Sharded")
+        {
+            redisPorts.Add(TcpPort(cluster.Spec.Redis.SentinelPort));
+        }
+
+        var redis = new V1NetworkPolicyEgressRule { Ports = redisPorts };
         if (policy.RedisCidr is { } cidr)
         {
             redis.To = [new V1NetworkPolicyPeer { IpBlock = new V1IPBlock { Cidr = cidr } }];

@@ -280,6 +280,34 @@ public class DesiredStateTests
         Assert.Null(Clusters.Build(s => s.Dispatcher.Replicas = 1).DispatcherDisruptionBudget);
     }
 
+    [Fact]
+    public void RedisModes_Sharded_HandsTheSecretToTheServicesAsTheShardList_SentinelOpensTheSentinelPort()
+    {
+        var standalone = Clusters.Build(s => s.Redis.UrlSecret = new SecretKeyRef { Name = "redis", Key = "url" });
+        Assert.Equal("url", Assert.Single(standalone.EdgeDeployment.Spec.Template.Spec.Containers[0].Env, e => e.Name == "REDIS_URL").ValueFrom.SecretKeyRef.Key);
+
+        var sharded = Clusters.Build(s =>
+        {
+            s.Redis.Mode = "Sharded";
+            s.Redis.UrlSecret = new SecretKeyRef { Name = "redis", Key = "shards" };
+            s.NetworkPolicy = new NetworkPolicySpec { Enabled = true };
+        });
+        foreach (var container in new[] { sharded.EdgeDeployment.Spec.Template.Spec.Containers[0], sharded.DispatcherDeployment.Spec.Template.Spec.Containers[0] })
+        {
+            Assert.Equal("shards", Assert.Single(container.Env, e => e.Name == "REDIS_SHARDS").ValueFrom.SecretKeyRef.Key);
+            Assert.DoesNotContain(container.Env, e => e.Name == "REDIS_URL");
+        }
+
+        Assert.Equal(["6379", "26379"], sharded.NetworkPolicies[0].Spec.Egress[1].Ports.Select(p => p.Port.Value));
+        var sentinel = Clusters.Build(s =>
+        {
+            s.Redis.Mode = "Sentinel";
+            s.Redis.SentinelPort = 5000;
+            s.NetworkPolicy = new NetworkPolicySpec { Enabled = true };
+        });
+        Assert.All(sentinel.NetworkPolicies, p => Assert.Equal(["6379", "5000"], p.Spec.Egress[1].Ports.Select(x => x.Port.Value)));
+    }
+
     private static string EdgeEnv(DesiredObjects desired, string name) =>
         Assert.Single(desired.EdgeDeployment.Spec.Template.Spec.Containers[0].Env, e => e.Name == name).Value;
 }
