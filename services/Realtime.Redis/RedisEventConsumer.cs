@@ -36,6 +36,19 @@ public sealed class RedisEventConsumer(RedisConnection connection)
         return [.. entries.Where(e => !e.IsNull).Select(RedisEventLog.Parse)];
     }
 
+    /// <summary>
+    /// Takes over up to <paramref name="count"/> events other consumers of <paramref name="group"/>
+    /// have held unacknowledged for at least <paramref name="minIdle"/> (XAUTOCLAIM): they become
+    /// this consumer's pending events, which <see cref="ReadAsync"/> with <c>pending</c> returns.
+    /// </summary>
+    public async Task<int> ClaimAsync(string group, string consumer, TimeSpan minIdle, int count, CancellationToken cancellationToken = default)
+    {
+        var result = await connection.RunOnDatabaseAsync(
+            db => db.StreamAutoClaimIdsOnlyAsync(_keys.Stream, group, consumer, (long)minIdle.TotalMilliseconds, "0-0", count),
+            cancellationToken);
+        return result.ClaimedIds.Length;
+    }
+
     public Task AckAsync(string group, IEnumerable<string> ids, CancellationToken cancellationToken = default) =>
         connection.RunOnDatabaseAsync(db => db.StreamAcknowledgeAsync(_keys.Stream, group, [.. ids.Select(i => (RedisValue)i)]), cancellationToken);
 

@@ -24,6 +24,7 @@ internal sealed partial class WebhookDispatcher(
     public const string HttpClientName = "realtime-webhooks";
     private const int BatchSize = 100;
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan ClaimPoll = TimeSpan.FromSeconds(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -44,6 +45,7 @@ internal sealed partial class WebhookDispatcher(
         var name = realtime.Value.ServerId;
         var pending = true; // this consumer's unacknowledged events from a previous run come first
         var ready = false;
+        var nextClaim = DateTime.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -61,6 +63,20 @@ internal sealed partial class WebhookDispatcher(
                     {
                         pending = false;
                         continue;
+                    }
+
+                    // Idle: take over what a vanished dispatcher left unacknowledged (read next as pending).
+                    var now = DateTime.UtcNow;
+                    if (now >= nextClaim)
+                    {
+                        nextClaim = now + ClaimPoll;
+                        var claimed = await consumer.ClaimAsync(group, name, TimeSpan.FromMilliseconds(options.Value.ClaimIdleMs), BatchSize, stoppingToken);
+                        if (claimed > 0)
+                        {
+                            Log.Claimed(logger, claimed, group);
+                            pending = true;
+                            continue;
+                        }
                     }
 
                     await Task.Delay(IdlePoll, stoppingToken);
@@ -150,5 +166,8 @@ internal sealed partial class WebhookDispatcher(
 
         [LoggerMessage(EventId = 1321, Level = LogLevel.Warning, Message = "Event {EventId} dead-lettered for {Endpoint}: {Error}")]
         public static partial void DeadLettered(ILogger logger, string eventId, string endpoint, string error);
+
+        [LoggerMessage(EventId = 1322, Level = LogLevel.Information, Message = "Claimed {Count} events another dispatcher left undelivered in {Group}")]
+        public static partial void Claimed(ILogger logger, int count, string group);
     }
 }

@@ -25,6 +25,15 @@ internal sealed class WebhookOptions
     [Range(100, 300_000)]
     public int TimeoutMs { get; set; } = 10_000;
 
+    /// <summary>
+    /// Events another consumer (a dispatcher that died or was stopped mid-delivery) has held
+    /// unacknowledged this long are claimed and delivered by a live dispatcher (at least once: the
+    /// receiver deduplicates by event id). Must exceed one event's whole retry budget, or a slow but
+    /// live dispatcher's events are claimed twice.
+    /// </summary>
+    [Range(100, 86_400_000)]
+    public int ClaimIdleMs { get; set; } = 600_000;
+
     /// <summary>The CloudEvents <c>source</c> attribute.</summary>
     [Required]
     public string Source { get; set; } = "/realtime";

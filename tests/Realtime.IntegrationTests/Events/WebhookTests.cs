@@ -88,4 +88,29 @@ public sealed class WebhookTests
         Assert.Equal(expected.Count * 3, metrics.WebhooksFailed.Value);
         Assert.Equal(0, metrics.WebhooksDelivered.Value);
     }
+
+    [Fact]
+    public async Task EventsADispatcherLeftUnacknowledged_AreClaimedAndDeliveredByAnother()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var settings = Settings(receiver, maxAttempts: 3);
+        settings["Realtime:Webhooks:ClaimIdleMs"] = "300";
+        await using var cluster = await Cluster.StartAsync(edges: 1, dispatchers: 0, settings: settings);
+        await using var reader = new EventStreamReader(cluster);
+        var consumer = new RedisEventConsumer(reader.Connection);
+        await consumer.EnsureGroupAsync("webhook-0"); // the group the dispatcher uses for endpoint 0
+        await using (var client = await TestClient.ConnectAsync(cluster.Edges[0].WebSocketUrl, TestTokens.For("orphan", ["*"])))
+        {
+            await client.SubscribeAsync("room:orphan");
+        }
+
+        var expected = await reader.WaitForAsync(e => e.Any(x => x.Type == EventTypes.Disconnected && x.User == "orphan"), "closed");
+        // A dispatcher that read the events and died before delivering them.
+        var taken = await consumer.ReadAsync("webhook-0", "dispatcher-that-died", 100, pending: false);
+        Assert.Equal(expected.Count, taken.Count);
+
+        await using var live = await ServiceHost.StartDispatcherAsync("dispatcher-live", cluster.Settings);
+        await Eventually.TrueAsync(() => receiver.Accepted.Count >= expected.Count, because: "the live dispatcher claims and delivers them");
+        Assert.Equal(expected.Select(e => e.Id).Order(StringComparer.Ordinal), receiver.Accepted.Select(d => d.Event.GetProperty("id").GetString()!).Distinct().Order(StringComparer.Ordinal));
+    }
 }
