@@ -147,7 +147,22 @@ public sealed class OperatorModeTests(ChartRenderer renderer)
         """{"spec":{"edge":{"maxConnections":20000,"resources":{"limits":{"memory":"1Gi"}}},"redis":{"mode":"Sentinel","prefix":"blue-1"},"history":{"namespaces":{"room":{"maxMessages":100,"ttlSeconds":600}}}}}""",
         """{"spec":{"networkPolicy":{"enabled":true,"edgeIngressNamespaceLabels":{"team":"ingress"}},"upgrade":{"maxSurge":"1"}}}""",
         """{"spec":{"redis":{"mode":"Sharded","sentinelPort":26380}}}""",
+        """{"spec":{"presence":{"notifyNamespaces":["room"]},"events":{"webhooks":[{"url":"https://b.test/e","secretRef":{"name":"h","key":"k"},"eventTypes":["connected"]}]}}}""",
     };
+
+    [Fact]
+    public void WebhooksAndPresenceNotices_ReachTheSpec_AndTheDispatcher()
+    {
+        var cluster = DefaultCluster(Render(
+            "--set", "events.webhooks[0].url=https://backend.test/events", "--set", "events.webhooks[0].secretRef.name=hooks",
+            "--set", "events.webhooks[0].secretRef.key=signing", "--set", "presence.notifyNamespaces[0]=room"));
+        var webhook = Assert.Single(cluster.Spec.Events.Webhooks);
+        Assert.Equal("https://backend.test/events", webhook.Url);
+        Assert.Equal("hooks", webhook.SecretRef.Name);
+        Assert.Equal(["room"], cluster.Spec.Presence.NotifyNamespaces);
+        var dispatcher = DesiredState.Build(cluster, Images).DispatcherDeployment.Spec.Template.Spec.Containers[0];
+        Assert.Contains(dispatcher.Env, e => e.Name == "Realtime__Webhooks__Endpoints__0__Url");
+    }
 
     [Fact]
     public void RedisMode_ReachesTheSpec_AndShardedGivesTheServicesTheShardList()
@@ -168,6 +183,8 @@ public sealed class OperatorModeTests(ChartRenderer renderer)
         { """{"spec":{"edge":{"autoscaling":{"targetCpuUtilization":150}}}}""", "cpu maximum 100" },
         { """{"spec":{"redis":{"mode":"Cluster2"}}}""", "redis mode enum" },
         { """{"spec":{"redis":{"sentinelPort":0}}}""", "sentinel port minimum" },
+        { """{"spec":{"events":{"webhooks":[{"url":"https://b.test/e"}]}}}""", "webhook needs its secret" },
+        { """{"spec":{"events":{"webhooks":[{"url":"https://b.test/e","secretRef":{"name":"h","key":"k"},"eventTypes":["logged_in"]}]}}}""", "event type enum" },
         { """{"spec":{"history":{"namespaces":{"room":{"maxMessages":-1,"ttlSeconds":1}}}}}""", "history minimum" },
         { """{"spec":{"auth":{"hmacSecret":{"name":"x"}}}}""", "secret ref needs key" },
     };

@@ -109,6 +109,8 @@ internal static class DesiredState
             env.Add(FromSecret("Realtime__Dispatcher__ApiKeys", dispatcher.ApiKeysSecret));
         }
 
+        env.AddRange(WebhookEnv(cluster.Spec.Events));
+
         var container = new V1Container
         {
             Name = Names.Dispatcher,
@@ -145,10 +147,41 @@ internal static class DesiredState
         yield return Env("Realtime__Presence__Rooms", presence.Rooms ? "true" : "false");
         yield return Env("Realtime__Presence__Users", presence.Users ? "true" : "false");
         yield return Env("Realtime__Presence__TtlSeconds", presence.TtlSeconds.ToString(CultureInfo.InvariantCulture));
+        for (var i = 0; i < presence.NotifyNamespaces.Count; i++)
+        {
+            yield return Env($"Realtime__Presence__NotifyNamespaces__{i}", presence.NotifyNamespaces[i]);
+        }
         foreach (var (name, policy) in cluster.Spec.History.Namespaces.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             yield return Env($"Realtime__History__Namespaces__{name}__MaxMessages", policy.MaxMessages.ToString(CultureInfo.InvariantCulture));
             yield return Env($"Realtime__History__Namespaces__{name}__TtlSeconds", policy.TtlSeconds.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>Webhook endpoints for the dispatchers (only they deliver, so edges never roll for these).</summary>
+    private static IEnumerable<V1EnvVar> WebhookEnv(EventsSpec events)
+    {
+        if (events.Webhooks.Count == 0)
+        {
+            yield break;
+        }
+
+        yield return Env("Realtime__Webhooks__MaxAttempts", events.MaxAttempts.ToString(CultureInfo.InvariantCulture));
+        for (var i = 0; i < events.Webhooks.Count; i++)
+        {
+            var webhook = events.Webhooks[i];
+            var prefix = $"Realtime__Webhooks__Endpoints__{i}__";
+            yield return Env(prefix + "Url", webhook.Url);
+            yield return FromSecret(prefix + "Secret", webhook.SecretRef);
+            for (var j = 0; j < webhook.EventTypes.Count; j++)
+            {
+                yield return Env($"{prefix}EventTypes__{j}", webhook.EventTypes[j]);
+            }
+
+            if (!string.IsNullOrEmpty(webhook.ChannelPattern))
+            {
+                yield return Env(prefix + "ChannelPattern", webhook.ChannelPattern);
+            }
         }
     }
 

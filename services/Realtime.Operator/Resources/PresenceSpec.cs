@@ -8,4 +8,7 @@ internal sealed class PresenceSpec
     public bool Users { get; set; } = true;
 
     public int TtlSeconds { get; set; } = 60;
+
+    /// <summary>Namespaces (<c>room</c>) or channel globs whose members receive join/leave frames.</summary>
+    public List<string> NotifyNamespaces { get; set; } = [];
 }

@@ -22,6 +22,8 @@ internal sealed class RealtimeClusterSpec
 
     public PresenceSpec Presence { get; set; } = new();
 
+    public EventsSpec Events { get; set; } = new();
+
     public ExposureSpec Exposure { get; set; } = new();
 
     public MetricsSpec Metrics { get; set; } = new();

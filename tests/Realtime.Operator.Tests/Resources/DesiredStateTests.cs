@@ -308,6 +308,36 @@ public class DesiredStateTests
         Assert.All(sentinel.NetworkPolicies, p => Assert.Equal(["6379", "5000"], p.Spec.Egress[1].Ports.Select(x => x.Port.Value)));
     }
 
+    [Fact]
+    public void Webhooks_ConfigureTheDispatchersOnly_AndNeverRollTheEdges_PresenceNoticesReachTheEdges()
+    {
+        var plain = Clusters.Build();
+        var withHooks = Clusters.Build(s => s.Events = new EventsSpec
+        {
+            MaxAttempts = 5,
+            Webhooks =
+            [
+                new WebhookSpec { Url = "https://backend.test/events", SecretRef = new SecretKeyRef { Name = "hooks", Key = "signing" }, EventTypes = ["connected", "disconnected"], ChannelPattern = "room:*" },
+            ],
+        });
+
+        var env = withHooks.DispatcherDeployment.Spec.Template.Spec.Containers[0].Env;
+        Assert.Equal("https://backend.test/events", Assert.Single(env, e => e.Name == "Realtime__Webhooks__Endpoints__0__Url").Value);
+        var secret = Assert.Single(env, e => e.Name == "Realtime__Webhooks__Endpoints__0__Secret").ValueFrom.SecretKeyRef;
+        Assert.Equal(("hooks", "signing"), (secret.Name, secret.Key));
+        Assert.Equal("disconnected", Assert.Single(env, e => e.Name == "Realtime__Webhooks__Endpoints__0__EventTypes__1").Value);
+        Assert.Equal("room:*", Assert.Single(env, e => e.Name == "Realtime__Webhooks__Endpoints__0__ChannelPattern").Value);
+        Assert.Equal("5", Assert.Single(env, e => e.Name == "Realtime__Webhooks__MaxAttempts").Value);
+        Assert.DoesNotContain(withHooks.EdgeDeployment.Spec.Template.Spec.Containers[0].Env, e => e.Name.StartsWith("Realtime__Webhooks", StringComparison.Ordinal));
+        Assert.Equal(
+            plain.EdgeDeployment.Spec.Template.Metadata.Annotations[Names.ConfigHashAnnotation],
+            withHooks.EdgeDeployment.Spec.Template.Metadata.Annotations[Names.ConfigHashAnnotation]);
+        Assert.DoesNotContain(plain.DispatcherDeployment.Spec.Template.Spec.Containers[0].Env, e => e.Name.StartsWith("Realtime__Webhooks", StringComparison.Ordinal));
+
+        var notifying = Clusters.Build(s => s.Presence.NotifyNamespaces = ["room", "room:game-*"]);
+        Assert.Equal("room:game-*", EdgeEnv(notifying, "Realtime__Presence__NotifyNamespaces__1"));
+    }
+
     private static string EdgeEnv(DesiredObjects desired, string name) =>
         Assert.Single(desired.EdgeDeployment.Spec.Template.Spec.Containers[0].Env, e => e.Name == name).Value;
 }
