@@ -34,7 +34,9 @@ internal static class EdgeHostingExtensions
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]) && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
         {
             var edge = builder.Configuration.GetSection(EdgeOptions.Section).Get<EdgeOptions>() ?? new EdgeOptions();
-            builder.WebHost.UseUrls($"http://{edge.BindAddress}:{edge.Port}");
+            builder.WebHost.UseUrls(edge.MetricsPort > 0
+                ? [$"http://{edge.BindAddress}:{edge.Port}", $"http://{edge.BindAddress}:{edge.MetricsPort}"]
+                : [$"http://{edge.BindAddress}:{edge.Port}"]);
         }
 
         // Per-request hosting diagnostics (an Activity and logging scopes) live as long as the
@@ -65,6 +67,19 @@ internal static class EdgeHostingExtensions
 
     public static WebApplication MapEdge(this WebApplication app)
     {
+        var metricsPort = app.Services.GetRequiredService<IOptions<EdgeOptions>>().Value.MetricsPort;
+        if (metricsPort > 0)
+        {
+            // By the port the connection arrived on (not the Host header, which a client chooses).
+            app.UseWhen(
+                context => context.Request.Path.StartsWithSegments("/metrics", StringComparison.Ordinal) && context.Connection.LocalPort != metricsPort,
+                branch => branch.Run(context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return Task.CompletedTask;
+                }));
+        }
+
         app.UseWebSockets();
         app.MapRealtimeDefaults();
         var handler = app.Services.GetRequiredService<ConnectionHandler>();

@@ -12,6 +12,14 @@ internal sealed class EdgeOptions
     [Range(0, 65535)]
     public int Port { get; set; } = 8080;
 
+    /// <summary>
+    /// When set, <c>/metrics</c> is served only on this port (also bound at <see cref="BindAddress"/>)
+    /// and answers 404 on <see cref="Port"/>, so a public ingress to the WebSocket port never exposes
+    /// it. 0 (default): <c>/metrics</c> on <see cref="Port"/>.
+    /// </summary>
+    [Range(0, 65535)]
+    public int MetricsPort { get; set; }
+
     /// <summary>Address the edge binds when no <c>urls</c> is configured (<c>127.0.0.1</c> for local-only).</summary>
     [Required]
     public string BindAddress { get; set; } = "0.0.0.0";

@@ -14,6 +14,9 @@ namespace Realtime.Operator.Resources;
 internal static class DesiredState
 {
     public const int EdgePort = 8080;
+
+    /// <summary>The edge's /metrics port (Realtime__Edge__MetricsPort): never behind the public Service or ingress.</summary>
+    public const int MetricsPort = 9090;
     public const int DispatcherHttpPort = 8080;
     public const int DispatcherGrpcPort = 8081;
 
@@ -49,6 +52,7 @@ internal static class DesiredState
         {
             Env("Realtime__Edge__MaxConnections", EdgeCapacity.MaxConnections(edge).ToString(CultureInfo.InvariantCulture)),
             Env("Realtime__Edge__DrainSeconds", edge.DrainSeconds.ToString(CultureInfo.InvariantCulture)),
+            Env("Realtime__Edge__MetricsPort", MetricsPort.ToString(CultureInfo.InvariantCulture)),
             Env("Realtime__Edge__PingIntervalSeconds", edge.PingIntervalSeconds.ToString(CultureInfo.InvariantCulture)),
         };
         env.AddRange(edge.AllowedOrigins.Select((origin, i) => Env($"Realtime__Edge__AllowedOrigins__{i}", origin)));
@@ -70,7 +74,11 @@ internal static class DesiredState
         {
             Name = Names.Edge,
             Image = edge.Image ?? images.Edge(cluster.Spec.Version),
-            Ports = [new V1ContainerPort { ContainerPort = EdgePort, Name = "http", Protocol = "TCP" }],
+            Ports =
+            [
+                new V1ContainerPort { ContainerPort = EdgePort, Name = "http", Protocol = "TCP" },
+                new V1ContainerPort { ContainerPort = MetricsPort, Name = "metrics", Protocol = "TCP" },
+            ],
             Env = env,
             Resources = edge.Resources,
             // Readiness includes Redis: three misses 5 s apart, so a 2 s Redis stall never takes every edge out at once.
@@ -299,7 +307,12 @@ internal static class DesiredState
         Spec = new V1ServiceSpec
         {
             Selector = Names.Selector(cluster, Names.Edge),
-            Ports = [new V1ServicePort { Port = 80, Name = "http", TargetPort = "http", Protocol = "TCP", AppProtocol = cluster.Spec.Exposure.AppProtocol }],
+            Ports =
+            [
+                new V1ServicePort { Port = 80, Name = "http", TargetPort = "http", Protocol = "TCP", AppProtocol = cluster.Spec.Exposure.AppProtocol },
+                // Scraped by the ServiceMonitor; the ingress routes to "http" only, and /metrics answers 404 there.
+                new V1ServicePort { Port = MetricsPort, Name = "metrics", TargetPort = "metrics", Protocol = "TCP", AppProtocol = "http" },
+            ],
         },
     };
 
@@ -315,6 +328,8 @@ internal static class DesiredState
             [
                 new V1ServicePort { Port = DispatcherHttpPort, Name = "http", TargetPort = "http", Protocol = "TCP", AppProtocol = "http" },
                 new V1ServicePort { Port = DispatcherGrpcPort, Name = "grpc", TargetPort = "grpc", Protocol = "TCP", AppProtocol = "kubernetes.io/h2c" },
+                // The ServiceMonitor scrapes every component's "metrics" port (the dispatcher's is its HTTP port).
+                new V1ServicePort { Port = MetricsPort, Name = "metrics", TargetPort = "http", Protocol = "TCP", AppProtocol = "http" },
             ],
         },
     };
@@ -429,7 +444,11 @@ internal static class DesiredState
             ];
         }
 
-        return NetworkPolicy(cluster, Names.Edge, [new V1NetworkPolicyIngressRule { FromProperty = from, Ports = [TcpPort(EdgePort)] }]);
+        return NetworkPolicy(cluster, Names.Edge,
+        [
+            new V1NetworkPolicyIngressRule { FromProperty = from, Ports = [TcpPort(EdgePort)] },
+            new V1NetworkPolicyIngressRule { Ports = [TcpPort(MetricsPort)] }, // Prometheus, wherever it runs
+        ]);
     }
 
     private static V1NetworkPolicy DispatcherNetworkPolicy(RealtimeCluster cluster) =>
@@ -584,7 +603,7 @@ internal static class DesiredState
             },
             ["endpoints"] = new JsonArray
             {
-                new JsonObject { ["port"] = "http", ["path"] = "/metrics", ["interval"] = cluster.Spec.Metrics.Interval },
+                new JsonObject { ["port"] = "metrics", ["path"] = "/metrics", ["interval"] = cluster.Spec.Metrics.Interval },
             },
         },
     };

@@ -237,6 +237,14 @@ public class DesiredStateTests
         var desired = Clusters.Build();
         Assert.Equal("rt", desired.EdgeService.Metadata.Labels[Names.ClusterLabel]);
         Assert.Equal("rt", desired.DispatcherService.Metadata.Labels[Names.ClusterLabel]);
+
+        // /metrics is scraped on the "metrics" port of both Services, never on the edge's public "http" port.
+        Assert.Equal("metrics", monitor.Spec["endpoints"]![0]!["port"]!.GetValue<string>());
+        Assert.Equal("9090", EdgeEnv(desired, "Realtime__Edge__MetricsPort"));
+        Assert.Contains(desired.EdgeDeployment.Spec.Template.Spec.Containers[0].Ports, p => p.Name == "metrics" && p.ContainerPort == 9090);
+        Assert.Equal("metrics", Assert.Single(desired.EdgeService.Spec.Ports, p => p.Name == "metrics").TargetPort.Value);
+        Assert.Equal("http", Assert.Single(desired.DispatcherService.Spec.Ports, p => p.Name == "metrics").TargetPort.Value);
+        Assert.Equal("http", Assert.Single(desired.EdgeService.Spec.Ports, p => p.Port == 80).TargetPort.Value);
     }
 
     [Fact]
