@@ -43,11 +43,47 @@ public sealed class RedisEventConsumer(RedisConnection connection)
     /// </summary>
     public async Task<int> ClaimAsync(string group, string consumer, TimeSpan minIdle, int count, CancellationToken cancellationToken = default)
     {
-        var result = await connection.RunOnDatabaseAsync(
-            db => db.StreamAutoClaimIdsOnlyAsync(_keys.Stream, group, consumer, (long)minIdle.TotalMilliseconds, "0-0", count),
-            cancellationToken);
-        return result.ClaimedIds.Length;
+        // XAUTOCLAIM pages through the pending list with a cursor ("0-0" again once it has gone round).
+        var claimed = 0;
+        RedisValue cursor = "0-0";
+        do
+        {
+            var start = cursor;
+            var page = Math.Min(1000, count - claimed);
+            var result = await connection.RunOnDatabaseAsync(
+                db => db.StreamAutoClaimIdsOnlyAsync(_keys.Stream, group, consumer, (long)minIdle.TotalMilliseconds, start, page),
+                cancellationToken);
+            claimed += result.ClaimedIds.Length;
+            cursor = result.NextStartId;
+        }
+        while (cursor != "0-0" && claimed < count);
+
+        return claimed;
     }
+
+    /// <summary>
+    /// Takes or renews the delivery lease of <paramref name="group"/> for <paramref name="holder"/>
+    /// (SET NX PX; renewed only by its holder): true while this holder is the one that delivers.
+    /// </summary>
+    public Task<bool> HoldLeaseAsync(string group, string holder, TimeSpan ttl, CancellationToken cancellationToken = default) =>
+        connection.RunOnDatabaseAsync(async db =>
+        {
+            var key = _keys.DeliveryLease(group);
+            if (await db.StringSetAsync(key, holder, ttl, When.NotExists))
+            {
+                return true;
+            }
+
+            return (long)await db.ScriptEvaluateAsync(RenewLeaseScript, [key], [holder, (long)ttl.TotalMilliseconds]) == 1;
+        }, cancellationToken);
+
+    /// <summary>Gives the lease up if <paramref name="holder"/> still has it, so another dispatcher takes over at once.</summary>
+    public Task ReleaseLeaseAsync(string group, string holder, CancellationToken cancellationToken = default) =>
+        connection.RunOnDatabaseAsync(db => db.ScriptEvaluateAsync(ReleaseLeaseScript, [_keys.DeliveryLease(group)], [holder]), cancellationToken);
+
+    private const string RenewLeaseScript = "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end return 0";
+
+    private const string ReleaseLeaseScript = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
     public Task AckAsync(string group, IEnumerable<string> ids, CancellationToken cancellationToken = default) =>
         connection.RunOnDatabaseAsync(db => db.StreamAcknowledgeAsync(_keys.Stream, group, [.. ids.Select(i => (RedisValue)i)]), cancellationToken);

@@ -16,6 +16,9 @@ public sealed class RedisEventKeys(string prefix)
 
     public RedisKey DeadLetters => $"{prefix}:{{events}}:dead";
 
+    /// <summary>Which dispatcher delivers a webhook consumer group now (one at a time, so each user's events go out in order).</summary>
+    public RedisKey DeliveryLease(string group) => $"{prefix}:{{events}}:lease:{group}";
+
     public RedisKey Edges => $"{prefix}:{{events}}:edges";
 
     public RedisKey Edge(string server) => $"{prefix}:{{events}}:edge:{server}";

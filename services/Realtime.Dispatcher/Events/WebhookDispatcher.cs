@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Options;
+using Realtime.Core.Bus;
 using Realtime.Core.Events;
 using Realtime.Core.Options;
 using Realtime.Redis;
+using StackExchange.Redis;
 
 namespace Realtime.Dispatcher.Events;
 
@@ -25,6 +27,8 @@ internal sealed partial class WebhookDispatcher(
     private const int BatchSize = 100;
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan ClaimPoll = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LeaseTtl = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan LeaseRenew = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -38,12 +42,105 @@ internal sealed partial class WebhookDispatcher(
         await Task.WhenAll(runs);
     }
 
+    /// <summary>
+    /// One dispatcher at a time delivers an endpoint's events (a lease in Redis, renewed every
+    /// <see cref="LeaseRenew"/>), so each user's events go out in order whichever dispatchers run.
+    /// A new holder first claims every event the previous one read and did not acknowledge (older
+    /// than anything still unread), then goes on; a holder that loses the lease stops at once
+    /// without acknowledging. At least once: a receiver deduplicates by event id.
+    /// </summary>
     private async Task RunEndpointAsync(RedisEventConsumer consumer, WebhookEndpointOptions endpoint, string group, CancellationToken stoppingToken)
+    {
+        var name = realtime.Value.ServerId;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!await consumer.HoldLeaseAsync(group, name, LeaseTtl, stoppingToken))
+                {
+                    await Task.Delay(LeaseRenew, stoppingToken);
+                    continue;
+                }
+
+                Log.Delivering(logger, group);
+                using var holding = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                await consumer.EnsureGroupAsync(group, stoppingToken);
+                var claimed = await consumer.ClaimAsync(group, name, TimeSpan.Zero, 100_000, stoppingToken);
+                if (claimed > 0)
+                {
+                    Log.Claimed(logger, claimed, group);
+                }
+
+                var renewing = RenewWhileHeldAsync(consumer, group, name, holding);
+                await DeliverWhileHoldingAsync(consumer, endpoint, group, holding.Token);
+                await holding.CancelAsync();
+                await renewing;
+                if (!stoppingToken.IsCancellationRequested)
+                {
+                    Log.LeaseLost(logger, group);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                Log.LoopFailed(logger, group, ex);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+
+        try
+        {
+            await consumer.ReleaseLeaseAsync(group, name, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is TimeoutException or RedisException or BusUnavailableException)
+        {
+            // It expires on its own.
+        }
+    }
+
+    /// <summary>Renews the lease until it cannot be (then cancels <paramref name="holding"/>) or delivery ends.</summary>
+    private static async Task RenewWhileHeldAsync(RedisEventConsumer consumer, string group, string name, CancellationTokenSource holding)
+    {
+        var lastHeld = DateTime.UtcNow;
+        while (!holding.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(LeaseRenew, holding.Token);
+                if (await consumer.HoldLeaseAsync(group, name, LeaseTtl, holding.Token))
+                {
+                    lastHeld = DateTime.UtcNow;
+                    continue;
+                }
+
+                await holding.CancelAsync(); // another dispatcher has it
+                return;
+            }
+            catch (OperationCanceledException) when (holding.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception)
+            {
+                // Redis unreachable: stop before the lease can have expired and been taken over.
+                if (DateTime.UtcNow - lastHeld > LeaseTtl - LeaseRenew)
+                {
+                    await holding.CancelAsync();
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task DeliverWhileHoldingAsync(RedisEventConsumer consumer, WebhookEndpointOptions endpoint, string group, CancellationToken stoppingToken)
     {
         var filter = EventFilter.Create(endpoint.EventTypes, endpoint.ChannelPattern);
         var source = new Uri(options.Value.Source, UriKind.RelativeOrAbsolute);
         var name = realtime.Value.ServerId;
-        var pending = true; // this consumer's unacknowledged events from a previous run come first
+        var pending = true; // this consumer's unacknowledged events (and those just claimed) come first
         var ready = false;
         var nextClaim = DateTime.MinValue;
         while (!stoppingToken.IsCancellationRequested)
@@ -90,7 +187,7 @@ internal sealed partial class WebhookDispatcher(
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return;
+                return; // stopping, or the lease is lost: what is unacknowledged is claimed by the next holder
             }
             catch (Exception ex)
             {
@@ -166,6 +263,12 @@ internal sealed partial class WebhookDispatcher(
 
         [LoggerMessage(EventId = 1321, Level = LogLevel.Warning, Message = "Event {EventId} dead-lettered for {Endpoint}: {Error}")]
         public static partial void DeadLettered(ILogger logger, string eventId, string endpoint, string error);
+
+        [LoggerMessage(EventId = 1323, Level = LogLevel.Information, Message = "This dispatcher now delivers webhook events of {Group}")]
+        public static partial void Delivering(ILogger logger, string group);
+
+        [LoggerMessage(EventId = 1324, Level = LogLevel.Warning, Message = "Lost the delivery lease of {Group}; another dispatcher delivers its events")]
+        public static partial void LeaseLost(ILogger logger, string group);
 
         [LoggerMessage(EventId = 1322, Level = LogLevel.Information, Message = "Claimed {Count} events another dispatcher left undelivered in {Group}")]
         public static partial void Claimed(ILogger logger, int count, string group);

@@ -26,10 +26,9 @@ internal sealed class WebhookOptions
     public int TimeoutMs { get; set; } = 10_000;
 
     /// <summary>
-    /// Events another consumer (a dispatcher that died or was stopped mid-delivery) has held
-    /// unacknowledged this long are claimed and delivered by a live dispatcher (at least once: the
-    /// receiver deduplicates by event id). Must exceed one event's whole retry budget, or a slow but
-    /// live dispatcher's events are claimed twice.
+    /// While delivering, events any other consumer has held unacknowledged this long are claimed
+    /// and delivered too (at least once: the receiver deduplicates by event id). A dispatcher that
+    /// takes over the endpoint's delivery lease claims all of its predecessor's events at once.
     /// </summary>
     [Range(100, 86_400_000)]
     public int ClaimIdleMs { get; set; } = 600_000;

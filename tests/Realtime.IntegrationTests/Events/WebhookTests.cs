@@ -113,4 +113,44 @@ public sealed class WebhookTests
         await Eventually.TrueAsync(() => receiver.Accepted.Count >= expected.Count, because: "the live dispatcher claims and delivers them");
         Assert.Equal(expected.Select(e => e.Id).Order(StringComparer.Ordinal), receiver.Accepted.Select(d => d.Event.GetProperty("id").GetString()!).Distinct().Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public async Task WithTwoDispatchers_OneDeliversAtATime_EachUsersEventsArriveInOrder_AndTheOtherTakesOverWhenItStops()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var cluster = await Cluster.StartAsync(edges: 1, dispatchers: 2, settings: Settings(receiver, maxAttempts: 8));
+        await using var reader = new EventStreamReader(cluster);
+        await Task.Delay(1000); // the consumer group exists (it starts at the stream's end)
+
+        async Task ChurnAsync(string tag)
+        {
+            for (var i = 0; i < 12; i++)
+            {
+                await using var client = await TestClient.ConnectAsync(cluster.Edges[0].WebSocketUrl, TestTokens.For($"{tag}{i % 3}", ["*"]));
+                await client.SubscribeAsync($"room:{tag}{i % 4}");
+            }
+        }
+
+        await ChurnAsync("o");
+        var first = await reader.WaitForAsync(e => e.Count(x => x.Type == EventTypes.Disconnected) == 12, "first round closed");
+        await Eventually.TrueAsync(() => receiver.Accepted.Count >= first.Count, because: "the first round is delivered");
+        var deliveredBy = cluster.Dispatchers.Select(d => d.Services.GetRequiredService<EventMetrics>().WebhooksDelivered.Value).ToArray();
+        Assert.Single(deliveredBy, n => n > 0); // one dispatcher holds the endpoint's lease
+
+        // The holder stops (gives the lease up): the other takes over.
+        var holder = cluster.Dispatchers[Array.FindIndex(deliveredBy, n => n > 0)];
+        await holder.StopAsync();
+        await ChurnAsync("p");
+        var all = await reader.WaitForAsync(e => e.Count(x => x.Type == EventTypes.Disconnected) == 24, "second round closed");
+        await Eventually.TrueAsync(() => receiver.Accepted.Count >= all.Count, TimeSpan.FromSeconds(40), "the second round is delivered by the other dispatcher");
+
+        var delivered = receiver.Accepted.ToList();
+        Assert.Equal(all.Select(e => e.Id).Order(StringComparer.Ordinal), delivered.Select(d => d.Event.GetProperty("id").GetString()!).Distinct().Order(StringComparer.Ordinal));
+        foreach (var user in delivered.Where(d => !EventTypes.IsChannelScoped(d.Event.GetProperty("data").GetProperty("type").GetString()!))
+                     .GroupBy(d => d.Event.GetProperty("data").GetProperty("user").GetString()))
+        {
+            var seqs = user.Select(d => d.Event.GetProperty("data").GetProperty("seq").GetInt64()).Distinct().ToList();
+            Assert.Equal(seqs.Order(), seqs);
+        }
+    }
 }
