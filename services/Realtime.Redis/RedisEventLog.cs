@@ -76,6 +76,27 @@ public sealed class RedisEventLog(RedisConnection connection, IOptions<EventsOpt
         return new EventPage(events, events.Count > 0 ? events[^1].Id : (string.IsNullOrEmpty(cursor) ? "0-0" : cursor));
     }
 
+    public async Task<bool> IsTrimmedAfterAsync(string cursor, CancellationToken cancellationToken = default)
+    {
+        // The cursor's own event is gone when the oldest retained one is newer: what followed it may
+        // have been trimmed too, so a resume could skip events.
+        var oldest = await connection.RunOnDatabaseAsync(db => db.StreamRangeAsync(_keys.Stream, "-", "+", 1), cancellationToken);
+        return oldest.Length == 1 && CompareIds((string)oldest[0].Id!, cursor) > 0;
+    }
+
+    private static int CompareIds(string a, string b)
+    {
+        static (ulong Ms, ulong Seq) Split(string id)
+        {
+            var dash = id.IndexOf('-', StringComparison.Ordinal);
+            return dash < 0
+                ? (ulong.Parse(id, System.Globalization.CultureInfo.InvariantCulture), 0)
+                : (ulong.Parse(id.AsSpan(0, dash), System.Globalization.CultureInfo.InvariantCulture), ulong.Parse(id.AsSpan(dash + 1), System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return Split(a).CompareTo(Split(b));
+    }
+
     public async Task<string> LatestCursorAsync(CancellationToken cancellationToken = default)
     {
         var last = await connection.RunOnDatabaseAsync(db => db.StreamRangeAsync(_keys.Stream, "-", "+", 1, Order.Descending), cancellationToken);

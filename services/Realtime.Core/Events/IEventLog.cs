@@ -40,6 +40,12 @@ public interface IEventLog
     /// <summary>Events after <paramref name="cursor"/> (exclusive; empty or "0" = from the oldest retained), at most <paramref name="count"/>.</summary>
     Task<EventPage> ReadAsync(string cursor, int count, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Whether <paramref name="cursor"/>'s event is older than the oldest retained one (retention
+    /// trimmed it, and possibly events after it): a watch resumed from it could miss events.
+    /// </summary>
+    Task<bool> IsTrimmedAfterAsync(string cursor, CancellationToken cancellationToken = default);
+
     /// <summary>The id of the newest event ("0-0" when none): a cursor that starts at "now".</summary>
     Task<string> LatestCursorAsync(CancellationToken cancellationToken = default);
 

@@ -34,6 +34,11 @@ internal sealed partial class EventsService(IServiceProvider services, EventMetr
         try
         {
             var cursor = string.IsNullOrEmpty(request.Cursor) ? await Guard(() => log.LatestCursorAsync(token)) : request.Cursor;
+            if (request.Cursor is { Length: > 0 } and not "0" && await Guard(() => log.IsTrimmedAfterAsync(request.Cursor, token)))
+            {
+                throw new RpcException(new Status(StatusCode.OutOfRange,
+                    "cursor: its event is no longer retained (Realtime:Events:MaxLength), so events after it may be too; resume from \"0\" (the oldest retained) and reconcile, or from empty (now)"));
+            }
             while (!token.IsCancellationRequested)
             {
                 var page = await Guard(() => log.ReadAsync(cursor, PageSize, token));

@@ -132,4 +132,43 @@ public sealed class WatchEventsTests
         Assert.Equal(EventTypes.Connected, first.RootElement.GetProperty("type").GetString());
         Assert.Equal("hx", first.RootElement.GetProperty("user").GetString());
     }
+
+    [Fact]
+    public async Task WatchEvents_FromACursorWhoseSuccessorsWereTrimmed_IsOutOfRange_NotASilentGap()
+    {
+        await using var cluster = await Cluster.StartAsync(edges: 1, dispatchers: 1);
+        await using var reader = new EventStreamReader(cluster);
+        using var channel = GrpcChannel.ForAddress(cluster.Dispatchers[0].GrpcUrl!);
+        var events = new Realtime.V1.Events.EventsClient(channel);
+        for (var i = 0; i < 3; i++)
+        {
+            await using var client = await TestClient.ConnectAsync(cluster.Edges[0].WebSocketUrl, TestTokens.For($"t{i}", ["*"]));
+        }
+
+        var all = await reader.WaitForAsync(e => e.Count(x => x.Type == EventTypes.Disconnected) == 3, "three connections came and went");
+        var oldCursor = all[0].Id;
+
+        // A cursor whose successors are all retained resumes.
+        using (var ok = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
+        {
+            using var call = events.WatchEvents(new WatchEventsRequest { Cursor = oldCursor }, cancellationToken: ok.Token);
+            Assert.True(await call.ResponseStream.MoveNext(ok.Token));
+            Assert.Equal(all[1].Id, call.ResponseStream.Current.Cursor);
+        }
+
+        // Retention removes all but the newest event: resuming from the old cursor would skip some.
+        var stream = new Realtime.Redis.RedisEventConsumer(reader.Connection).Keys.Stream;
+        await reader.Connection.RunOnDatabaseAsync(db => db.ExecuteAsync("XTRIM", stream, "MAXLEN", "1"), CancellationToken.None);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var trimmed = events.WatchEvents(new WatchEventsRequest { Cursor = oldCursor }, cancellationToken: cts.Token);
+        var error = await Assert.ThrowsAsync<RpcException>(() => trimmed.ResponseStream.MoveNext(cts.Token));
+        Assert.Equal(StatusCode.OutOfRange, error.StatusCode);
+        Assert.Contains("no longer retained", error.Status.Detail, StringComparison.Ordinal);
+
+        // The newest event's own cursor is still fine.
+        using var fine = events.WatchEvents(new WatchEventsRequest { Cursor = all[^1].Id }, cancellationToken: cts.Token);
+        using var brief = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        var moved = await Assert.ThrowsAsync<RpcException>(() => fine.ResponseStream.MoveNext(brief.Token));
+        Assert.Equal(StatusCode.Cancelled, moved.StatusCode);
+    }
 }
